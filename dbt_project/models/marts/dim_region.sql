@@ -1,0 +1,254 @@
+-- One row per region name: every name of the gazetteer (seeds.regions) plus every region named in
+-- the raw layer that the gazetteer lacks (townships, farms, zones: 东风农场).
+--
+-- * A name the gazetteer holds once is that gazetteer row.
+-- * A name it holds several times (朝阳区 in 北京市 and 长春市) is resolved from the reports that
+--   name it: each fact naming it in a report of region R votes 2 for the candidate whose parent is
+--   R and 1 for the candidates in R's province (or in R when R is a province). A single best
+--   candidate with a positive score wins; otherwise the row keeps the name with adcode, parent
+--   and (unless all candidates share it) province NULL. n_gazetteer_matches tells the two apart.
+-- * A name the gazetteer lacks is a 'sub_unit' (in_gazetteer false) whose parent is the region
+--   of the report naming it (the most frequent one when several do) and whose province is that
+--   parent's province.
+
+with
+
+gazetteer as (
+
+    select * from {{ ref('regions') }}
+
+),
+
+documents as (
+
+    select * from {{ ref('stg_raw__documents') }}
+
+),
+
+facts as (
+
+    select * from {{ ref('stg_raw__facts') }}
+
+),
+
+gazetteer_with_matches as (
+
+    select
+        *,
+        count(*) over (partition by region) as n_gazetteer_matches
+
+    from gazetteer
+
+),
+
+unique_names as (
+
+    select *
+    from gazetteer_with_matches
+    where n_gazetteer_matches = 1
+
+),
+
+-- every mention of a region in the raw layer, with the region of the report that mentions it
+raw_mentions as (
+
+    select
+        region,
+        cast(null as varchar) as reporting_region
+
+    from documents
+    where region is not null
+
+    union all
+
+    select
+        facts.region,
+        nullif(documents.region, facts.region) as reporting_region
+
+    from facts
+    left join documents
+        on facts.document_id = documents.document_id
+    where facts.region is not null
+
+),
+
+mentions_with_context as (
+
+    select
+        raw_mentions.region,
+        raw_mentions.reporting_region,
+        reporting.province as reporting_province
+
+    from raw_mentions
+    left join unique_names as reporting
+        on raw_mentions.reporting_region = reporting.region
+
+),
+
+ambiguous_candidates as (
+
+    select *
+    from gazetteer_with_matches
+    where n_gazetteer_matches > 1
+
+),
+
+candidate_scores as (
+
+    select
+        ambiguous_candidates.adcode,
+        ambiguous_candidates.region,
+        sum(
+            case
+                when ambiguous_candidates.parent_region = mentions_with_context.reporting_region
+                    then 2
+                when ambiguous_candidates.province = mentions_with_context.reporting_province
+                    then 1
+                else 0
+            end
+        ) as score
+
+    from ambiguous_candidates
+    inner join mentions_with_context
+        on ambiguous_candidates.region = mentions_with_context.region
+    group by ambiguous_candidates.adcode, ambiguous_candidates.region
+
+),
+
+ranked_candidates as (
+
+    select
+        adcode,
+        region,
+        score,
+        rank() over (partition by region order by score desc) as score_rank,
+        count(*) over (partition by region, score) as n_with_same_score
+
+    from candidate_scores
+
+),
+
+resolved_ambiguous as (
+
+    select ambiguous_candidates.*
+    from ambiguous_candidates
+    inner join ranked_candidates
+        on ambiguous_candidates.adcode = ranked_candidates.adcode
+    where ranked_candidates.score_rank = 1
+      and ranked_candidates.n_with_same_score = 1
+      and ranked_candidates.score > 0
+
+),
+
+unresolved_ambiguous as (
+
+    select
+        region,
+        min(short_name) as short_name,
+        min(level) as level,
+        case when count(distinct province) = 1 then min(province) end as province,
+        case when count(distinct parent_region) = 1 then min(parent_region) end as parent_region,
+        cast(null as varchar) as adcode,
+        max(n_gazetteer_matches) as n_gazetteer_matches
+
+    from ambiguous_candidates
+    where region not in (select region from resolved_ambiguous)
+    group by region
+
+),
+
+gazetteer_regions as (
+
+    select
+        region, short_name, level, province, parent_region, adcode,
+        true as in_gazetteer, n_gazetteer_matches
+    from unique_names
+
+    union all
+
+    select
+        region, short_name, level, province, parent_region, adcode,
+        true as in_gazetteer, n_gazetteer_matches
+    from resolved_ambiguous
+
+    union all
+
+    select
+        region, short_name, level, province, parent_region, adcode,
+        true as in_gazetteer, n_gazetteer_matches
+    from unresolved_ambiguous
+
+),
+
+unknown_region_mentions as (
+
+    select
+        raw_mentions.region,
+        raw_mentions.reporting_region,
+        count(*) as n_mentions
+
+    from raw_mentions
+    left join gazetteer_regions
+        on raw_mentions.region = gazetteer_regions.region
+    where gazetteer_regions.region is null
+    group by raw_mentions.region, raw_mentions.reporting_region
+
+),
+
+unknown_region_parent as (
+
+    select
+        region,
+        reporting_region as parent_region
+
+    from unknown_region_mentions
+    qualify row_number() over (
+        partition by region
+        order by reporting_region is null, n_mentions desc, reporting_region
+    ) = 1
+
+),
+
+sub_units as (
+
+    select
+        unknown_region_parent.region,
+        unknown_region_parent.region as short_name,
+        'sub_unit' as level,
+        parent.province,
+        unknown_region_parent.parent_region,
+        cast(null as varchar) as adcode,
+        false as in_gazetteer,
+        0 as n_gazetteer_matches
+
+    from unknown_region_parent
+    left join gazetteer_regions as parent
+        on unknown_region_parent.parent_region = parent.region
+
+),
+
+unioned as (
+
+    select * from gazetteer_regions
+    union all
+    select * from sub_units
+
+),
+
+final as (
+
+    select
+        cast(region as varchar) as region,
+        cast(short_name as varchar) as short_name,
+        cast(level as varchar) as level,
+        cast(province as varchar) as province,
+        cast(parent_region as varchar) as parent_region,
+        cast(adcode as varchar) as adcode,
+        cast(in_gazetteer as boolean) as in_gazetteer,
+        cast(n_gazetteer_matches as integer) as n_gazetteer_matches
+
+    from unioned
+
+)
+
+select * from final

@@ -1,0 +1,44 @@
+-- One row per reported actual figure (a level, a growth rate, a rate or a completion share)
+-- for indicators in the dictionary.
+
+with
+
+facts as (
+
+    select * from {{ ref('stg_raw__facts') }}
+
+),
+
+actuals as (
+
+    select *
+    from facts
+    where kind = 'actual'
+      and indicator is not null
+
+),
+
+final as (
+
+    select
+        fact_id,
+        document_id,
+        region,
+        year,
+        period_start_month,
+        period_end_month,
+        indicator,
+        indicator_raw,
+        measure,
+        value,
+        unit,
+        coalesce(estimate, false) as estimate,
+        evidence,
+        char_start,
+        char_end
+
+    from actuals
+
+)
+
+select * from final

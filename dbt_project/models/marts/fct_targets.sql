@@ -1,0 +1,45 @@
+-- One row per target stated in a report, for indicators in the dictionary.
+-- Qualitative targets (与经济增长同步) are kept with value NULL and the words in target_text.
+
+with
+
+facts as (
+
+    select * from {{ ref('stg_raw__facts') }}
+
+),
+
+targets as (
+
+    select *
+    from facts
+    where kind = 'target'
+      and indicator is not null
+
+),
+
+final as (
+
+    select
+        fact_id,
+        document_id,
+        region,
+        year,
+        indicator,
+        indicator_raw,
+        measure,
+        value,
+        value_high,
+        unit,
+        comparator,
+        target_text,
+        measure = 'qualitative' as is_qualitative,
+        evidence,
+        char_start,
+        char_end
+
+    from targets
+
+)
+
+select * from final

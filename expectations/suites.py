@@ -1,0 +1,476 @@
+"""The quality suites as data: which tables are read, what is derived from them, what is expected.
+
+Nothing here imports Great Expectations at module import (it takes seconds); `Check.to_gx()` does
+it lazily. A suite is a `SuiteSpec`:
+
+- `tables`: the tables to read (`TableSpec`); `validate=False` marks tables read only as join
+  inputs (marts read `raw.documents` to re-check evidence offsets).
+- `prepare`: a pure-pandas step that adds derived columns after the DuckDB connection is closed
+  (e.g. `evidence_matches_text`, computed with Python string slicing, the indices the contract uses).
+- `checks`: one `Check` per expectation, each with a `blocking` flag: a failing blocking check
+  stops publication; a failing non-blocking one is a warning.
+
+Dictionaries come from the dbt seeds (`dbt_project/seeds/units.csv` column `unit`,
+`indicators.csv` column `indicator`), so the suite and the marts share one source of truth.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SEEDS_DIR = REPO_ROOT / "dbt_project" / "seeds"
+
+FACT_KINDS = ("target", "actual", "ranking")
+MEASURES = ("growth_pct", "level", "rate_pct", "completion_pct", "qualitative")
+COMPARATORS = ("approx", "min", "max", "range", "exact")
+DOCUMENT_KINDS = ("work_report", "progress_notice")
+RANK_DIRECTIONS = ("top", "bottom")
+MIN_YEAR = 1990
+
+FCT_TABLES = ("marts.fct_targets", "marts.fct_actuals", "marts.fct_rankings")
+ATTAINMENT_TABLE = "marts.fct_target_attainment"
+
+
+# --------------------------------------------------------------------------------------------
+# Building blocks
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    """One expectation on one table.
+
+    `expectation` is the GX class name in `great_expectations.expectations`; `kwargs` its
+    arguments. `where` is an optional row condition `(column, op, value)` with op one of
+    `==`, `!=`, `>=`, `<=`, `>`, `<`, `in`, `not_null`, `null` (converted to a GX Condition).
+    """
+
+    table: str
+    expectation: str
+    kwargs: dict[str, Any]
+    blocking: bool = True
+    note: str = ""
+    where: tuple | None = None
+
+    @property
+    def expectation_type(self) -> str:
+        """snake_case name as GX reports it: ExpectColumnValuesToBeUnique -> expect_column_values_to_be_unique."""
+        out = []
+        for i, ch in enumerate(self.expectation):
+            if ch.isupper() and i:
+                out.append("_")
+            out.append(ch.lower())
+        return "".join(out)
+
+    @property
+    def column_name(self) -> str | None:
+        kw = self.kwargs
+        if "column" in kw:
+            return kw["column"]
+        if "column_A" in kw:
+            return f"{kw['column_A']},{kw['column_B']}"
+        if "column_list" in kw:
+            return ",".join(kw["column_list"])
+        return None
+
+    @property
+    def check_id(self) -> str:
+        key = "|".join(
+            [self.table, self.expectation, repr(sorted(self.kwargs.items())), repr(self.where)]
+        )
+        return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+    def to_gx(self):
+        """The GX Core 1.x Expectation object (imports GX)."""
+        import great_expectations.expectations as gxe
+        from great_expectations.expectations.metadata_types import FailureSeverity
+
+        cls = getattr(gxe, self.expectation)
+        kwargs = dict(self.kwargs)
+        if self.where is not None:
+            kwargs["row_condition"] = _condition(self.where)
+        meta = {"check_id": self.check_id, "table": self.table, "blocking": self.blocking}
+        return cls(
+            **kwargs,
+            meta=meta,
+            notes=self.note or None,
+            severity=FailureSeverity.CRITICAL if self.blocking else FailureSeverity.WARNING,
+        )
+
+
+def _condition(where: tuple):
+    from great_expectations.expectations.row_conditions import Column
+
+    col, op, *rest = where
+    c = Column(col)
+    if op == "not_null":
+        return c.is_not_null()
+    if op == "null":
+        return c.is_null()
+    (value,) = rest
+    if op == "in":
+        return c.is_in(list(value))
+    return {
+        "==": c.__eq__,
+        "!=": c.__ne__,
+        ">=": c.__ge__,
+        "<=": c.__le__,
+        ">": c.__gt__,
+        "<": c.__lt__,
+    }[op](value)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str  # schema.table
+    index_columns: tuple[str, ...] = ()  # row keys reported for failing rows
+    finite_columns: tuple[str, ...] = ()  # DOUBLE columns: `<col>__is_finite` computed in SQL
+    validate: bool = True  # False: read only as an input of `prepare`
+
+    @property
+    def schema(self) -> str:
+        return self.name.split(".", 1)[0]
+
+    @property
+    def table(self) -> str:
+        return self.name.split(".", 1)[1]
+
+
+Frames = dict[str, pd.DataFrame]
+
+
+@dataclass
+class SuiteSpec:
+    name: str
+    tables: list[TableSpec]
+    checks: list[Check]
+    prepare: Callable[[Frames], Frames] = lambda frames: frames
+    dictionaries: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def table(self, name: str) -> TableSpec:
+        for t in self.tables:
+            if t.name == name:
+                return t
+        raise KeyError(name)
+
+    def checks_for(self, table: str) -> list[Check]:
+        return [c for c in self.checks if c.table == table]
+
+
+# --------------------------------------------------------------------------------------------
+# Dictionaries (dbt seeds)
+# --------------------------------------------------------------------------------------------
+
+
+def _seed_column(filename: str, column: str, seeds_dir: Path | None = None) -> tuple[str, ...]:
+    path = (seeds_dir or SEEDS_DIR) / filename
+    if not path.exists():
+        raise FileNotFoundError(
+            f"quality suites need the dbt seed {path} (column {column!r}); it is missing"
+        )
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if column not in (reader.fieldnames or []):
+            raise ValueError(f"seed {path} has no column {column!r} (has {reader.fieldnames})")
+        values = {(row.get(column) or "").strip() for row in reader}
+    values.discard("")
+    return tuple(sorted(values))
+
+
+def standard_units(seeds_dir: Path | None = None) -> tuple[str, ...]:
+    """The standard units: distinct values of `unit` in seeds/units.csv."""
+    return _seed_column("units.csv", "unit", seeds_dir)
+
+
+def indicator_codes(seeds_dir: Path | None = None) -> tuple[str, ...]:
+    """Indicator codes: column `indicator` of seeds/indicators.csv."""
+    return _seed_column("indicators.csv", "indicator", seeds_dir)
+
+
+def max_year() -> int:
+    return dt.date.today().year + 1
+
+
+# --------------------------------------------------------------------------------------------
+# Derived columns (pure pandas, run after the DuckDB connection is closed)
+# --------------------------------------------------------------------------------------------
+
+
+def _slice_matches(texts: pd.Series, starts: pd.Series, ends: pd.Series, expected: pd.Series) -> list:
+    """Per row: expected == text[start:end] (Python str indices); False when anything is missing."""
+    out = []
+    for text, s, e, exp in zip(texts, starts, ends, expected):
+        if not isinstance(text, str) or not isinstance(exp, str) or pd.isna(s) or pd.isna(e):
+            out.append(False)
+            continue
+        s, e = int(s), int(e)
+        out.append(0 <= s < e <= len(text) and text[s:e] == exp)
+    return out
+
+
+def _with_document_text(df: pd.DataFrame, docs: pd.DataFrame | None) -> pd.DataFrame:
+    """Add `_doc_text`, `doc_char_count` and `document_exists` by document_id (left join)."""
+    df = df.copy()
+    if docs is None or "document_id" not in df.columns or "document_id" not in docs.columns:
+        df["_doc_text"] = None
+        df["doc_char_count"] = float("nan")
+        df["document_exists"] = False
+        return df
+    text_col = "text" if "text" in docs.columns else "document_text"
+    d = docs.drop_duplicates("document_id").set_index("document_id")
+    texts = d[text_col] if text_col in d.columns else pd.Series(dtype=object)
+    df["_doc_text"] = df["document_id"].map(texts).astype(object)
+    df["document_exists"] = df["document_id"].isin(d.index)
+    if "char_count" in d.columns:
+        df["doc_char_count"] = pd.to_numeric(df["document_id"].map(d["char_count"]), errors="coerce")
+    else:
+        df["doc_char_count"] = df["_doc_text"].map(lambda t: len(t) if isinstance(t, str) else float("nan"))
+    return df
+
+
+def _offset_columns(df: pd.DataFrame, docs: pd.DataFrame | None, value_col: str, flag: str) -> pd.DataFrame:
+    df = _with_document_text(df, docs)
+    needed = {"char_start", "char_end", value_col}
+    if needed <= set(df.columns):
+        df[flag] = _slice_matches(df["_doc_text"], df["char_start"], df["char_end"], df[value_col])
+    else:
+        df[flag] = False
+    return df.drop(columns=["_doc_text"])
+
+
+def prepare_raw(frames: Frames) -> Frames:
+    out = dict(frames)
+    docs = frames.get("raw.documents")
+    facts = frames.get("raw.facts")
+    sents = frames.get("raw.sentences")
+    if docs is not None:
+        docs = docs.copy()
+        if "text" in docs.columns:
+            docs["char_count_matches_text"] = [
+                isinstance(t, str) and not pd.isna(n) and int(n) == len(t)
+                for t, n in zip(docs["text"], docs.get("char_count", pd.Series([None] * len(docs))))
+            ]
+            docs["content_hash_matches_text"] = [
+                isinstance(t, str) and h == hashlib.sha256(t.encode("utf-8")).hexdigest()
+                for t, h in zip(docs["text"], docs.get("content_hash", pd.Series([None] * len(docs))))
+            ]
+        if facts is not None and "document_id" in facts.columns and "document_id" in docs.columns:
+            counts = facts.groupby("document_id").size()
+            docs["fact_count"] = docs["document_id"].map(counts).fillna(0).astype("int64")
+        else:
+            docs["fact_count"] = 0
+        out["raw.documents"] = docs
+    if facts is not None:
+        out["raw.facts"] = _offset_columns(facts, frames.get("raw.documents"), "evidence", "evidence_matches_text")
+    if sents is not None:
+        out["raw.sentences"] = _offset_columns(sents, frames.get("raw.documents"), "text", "text_matches_document")
+    return out
+
+
+def prepare_marts(frames: Frames) -> Frames:
+    out = dict(frames)
+    docs = frames.get("raw.documents")
+    for name in FCT_TABLES:
+        df = frames.get(name)
+        if df is not None:
+            out[name] = _offset_columns(df, docs, "evidence", "evidence_matches_text")
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Raw suite
+# --------------------------------------------------------------------------------------------
+
+
+def _offset_checks(table: str, text_flag: str, text_note: str) -> list[Check]:
+    return [
+        Check(table, "ExpectColumnValuesToNotBeNull", {"column": "char_start"}),
+        Check(table, "ExpectColumnValuesToNotBeNull", {"column": "char_end"}),
+        Check(table, "ExpectColumnValuesToBeBetween", {"column": "char_start", "min_value": 0},
+              note="char_start >= 0"),
+        Check(table, "ExpectColumnPairValuesAToBeGreaterThanB",
+              {"column_A": "char_end", "column_B": "char_start", "or_equal": False},
+              note="char_start < char_end"),
+        Check(table, "ExpectColumnPairValuesAToBeGreaterThanB",
+              {"column_A": "doc_char_count", "column_B": "char_end", "or_equal": True},
+              note="char_end <= the document's char_count"),
+        Check(table, "ExpectColumnValuesToBeInSet", {"column": "document_exists", "value_set": [True]},
+              note="every row belongs to a document in raw.documents"),
+        Check(table, "ExpectColumnValuesToBeInSet", {"column": text_flag, "value_set": [True]},
+              note=text_note),
+    ]
+
+
+def raw_suite(seeds_dir: Path | None = None) -> SuiteSpec:
+    units = standard_units(seeds_dir)
+    indicators = indicator_codes(seeds_dir)
+    y1 = max_year()
+    D, S, F = "raw.documents", "raw.sentences", "raw.facts"
+    checks: list[Check] = [
+        # raw.documents
+        Check(D, "ExpectTableRowCountToBeBetween", {"min_value": 1}, note="at least one document"),
+        Check(D, "ExpectColumnValuesToNotBeNull", {"column": "document_id"}),
+        Check(D, "ExpectColumnValuesToBeUnique", {"column": "document_id"}),
+        Check(D, "ExpectColumnValuesToNotBeNull", {"column": "text"}),
+        Check(D, "ExpectColumnValueLengthsToBeBetween", {"column": "text", "min_value": 1},
+              note="text not empty"),
+        Check(D, "ExpectColumnValuesToBeInSet", {"column": "char_count_matches_text", "value_set": [True]},
+              note="char_count == len(text)"),
+        Check(D, "ExpectColumnValuesToBeInSet", {"column": "kind", "value_set": list(DOCUMENT_KINDS)}),
+        Check(D, "ExpectColumnValuesToBeBetween", {"column": "year", "min_value": MIN_YEAR, "max_value": y1}),
+        Check(D, "ExpectColumnValuesToBeBetween",
+              {"column": "target_year", "min_value": MIN_YEAR, "max_value": y1}),
+        Check(D, "ExpectColumnValuesToBeInSet", {"column": "content_hash_matches_text", "value_set": [True]},
+              blocking=False, note="content_hash == sha256(text)"),
+        Check(D, "ExpectColumnValuesToBeBetween", {"column": "fact_count", "min_value": 1},
+              blocking=False, note="warn: a document without any fact"),
+        # raw.sentences
+        Check(S, "ExpectColumnValuesToNotBeNull", {"column": "document_id"}),
+        Check(S, "ExpectColumnValuesToNotBeNull", {"column": "sentence_no"}),
+        Check(S, "ExpectCompoundColumnsToBeUnique", {"column_list": ["document_id", "sentence_no"]}),
+        Check(S, "ExpectColumnValuesToBeBetween", {"column": "sentence_no", "min_value": 0}),
+        Check(S, "ExpectColumnValuesToNotBeNull", {"column": "text"}),
+        Check(S, "ExpectColumnValueLengthsToBeBetween", {"column": "text", "min_value": 1},
+              note="text not empty"),
+        *_offset_checks(S, "text_matches_document", "text == document text[char_start:char_end]"),
+        # raw.facts
+        Check(F, "ExpectColumnValuesToNotBeNull", {"column": "fact_id"}),
+        Check(F, "ExpectColumnValuesToBeUnique", {"column": "fact_id"}),
+        Check(F, "ExpectColumnValuesToNotBeNull", {"column": "document_id"}),
+        Check(F, "ExpectColumnValuesToNotBeNull", {"column": "kind"}),
+        Check(F, "ExpectColumnValuesToBeInSet", {"column": "kind", "value_set": list(FACT_KINDS)}),
+        Check(F, "ExpectColumnValuesToNotBeNull", {"column": "measure"}),
+        Check(F, "ExpectColumnValuesToBeInSet", {"column": "measure", "value_set": list(MEASURES)}),
+        Check(F, "ExpectColumnValuesToBeInSet", {"column": "value__is_finite", "value_set": [True]},
+              note="value finite where not null (no inf/NaN)"),
+        Check(F, "ExpectColumnValuesToBeInSet", {"column": "value_high__is_finite", "value_set": [True]},
+              note="value_high finite where not null (no inf/NaN)"),
+        Check(F, "ExpectColumnValuesToBeInSet", {"column": "unit", "value_set": list(units)},
+              note="standard units from seeds/units.csv"),
+        Check(F, "ExpectColumnValuesToBeInSet", {"column": "indicator", "value_set": list(indicators)},
+              note="codes from seeds/indicators.csv (NULL allowed: unknown indicator)"),
+        Check(F, "ExpectColumnValuesToBeBetween", {"column": "year", "min_value": MIN_YEAR, "max_value": y1}),
+        Check(F, "ExpectColumnValuesToBeBetween", {"column": "period_start_month", "min_value": 1, "max_value": 12}),
+        Check(F, "ExpectColumnValuesToBeBetween", {"column": "period_end_month", "min_value": 1, "max_value": 12}),
+        Check(F, "ExpectColumnValuesToBeInSet", {"column": "comparator", "value_set": list(COMPARATORS)}),
+        Check(F, "ExpectColumnValuesToBeBetween", {"column": "rank", "min_value": 1}),
+        Check(F, "ExpectColumnValuesToBeInSet", {"column": "rank_direction", "value_set": list(RANK_DIRECTIONS)}),
+        Check(F, "ExpectColumnValuesToNotBeNull", {"column": "evidence"}),
+        *_offset_checks(F, "evidence_matches_text", "evidence == document text[char_start:char_end]"),
+        # warnings
+        Check(F, "ExpectColumnValuesToBeBetween", {"column": "value", "min_value": -100, "max_value": 1000},
+              blocking=False, where=("measure", "==", "growth_pct"),
+              note="warn: implausible growth rate"),
+    ]
+    return SuiteSpec(
+        name="raw",
+        tables=[
+            TableSpec(D, index_columns=("document_id",)),
+            TableSpec(S, index_columns=("document_id", "sentence_no")),
+            TableSpec(F, index_columns=("fact_id", "document_id"), finite_columns=("value", "value_high")),
+        ],
+        checks=checks,
+        prepare=prepare_raw,
+        dictionaries={"unit": units, "indicator": indicators},
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Marts suite
+# --------------------------------------------------------------------------------------------
+
+# Key (not null) columns of each mart, as in dbt_project/models/marts/_models.yml (the marts are
+# contract-enforced dbt tables); the one place to adjust when the models change.
+MART_KEYS: dict[str, tuple[str, ...]] = {
+    "marts.fct_targets": ("fact_id", "document_id", "region", "indicator", "year", "measure"),
+    "marts.fct_actuals": ("fact_id", "document_id", "region", "indicator", "year", "measure"),
+    "marts.fct_rankings": ("fact_id", "document_id", "region", "indicator", "year", "rank"),
+    "marts.fct_target_attainment": (
+        "target_fact_id", "target_document_id", "region", "indicator", "year", "measure", "target_value",
+    ),
+    "marts.dim_region": ("region",),
+    "marts.dim_indicator": ("indicator",),
+    "marts.dim_document": ("document_id",),
+}
+MART_UNIQUE: dict[str, tuple[str, ...]] = {
+    "marts.fct_targets": ("fact_id",),
+    "marts.fct_actuals": ("fact_id",),
+    "marts.fct_rankings": ("fact_id",),
+    "marts.fct_target_attainment": ("target_fact_id",),
+    "marts.dim_region": ("region",),
+    "marts.dim_indicator": ("indicator",),
+    "marts.dim_document": ("document_id",),
+}
+
+
+def marts_suite(seeds_dir: Path | None = None) -> SuiteSpec:
+    units = standard_units(seeds_dir)
+    indicators = indicator_codes(seeds_dir)
+    y1 = max_year()
+    checks: list[Check] = []
+    for table in (*FCT_TABLES, ATTAINMENT_TABLE):
+        checks.append(Check(table, "ExpectTableRowCountToBeBetween", {"min_value": 1}, note="not empty"))
+    for table, keys in MART_KEYS.items():
+        for col in keys:
+            checks.append(Check(table, "ExpectColumnValuesToNotBeNull", {"column": col}))
+    for table, cols in MART_UNIQUE.items():
+        for col in cols:
+            checks.append(Check(table, "ExpectColumnValuesToBeUnique", {"column": col}))
+    for table in FCT_TABLES:
+        checks += [
+            Check(table, "ExpectColumnValuesToBeInSet", {"column": "indicator", "value_set": list(indicators)}),
+            Check(table, "ExpectColumnValuesToBeBetween", {"column": "year", "min_value": MIN_YEAR, "max_value": y1}),
+            Check(table, "ExpectColumnValuesToBeInSet", {"column": "measure", "value_set": list(MEASURES)}),
+            *_offset_checks(table, "evidence_matches_text", "evidence == raw.documents text[char_start:char_end]"),
+        ]
+    for table in ("marts.fct_targets", "marts.fct_actuals"):
+        checks.append(Check(table, "ExpectColumnValuesToBeInSet", {"column": "unit", "value_set": list(units)}))
+    checks += [
+        Check("marts.fct_targets", "ExpectColumnValuesToBeInSet",
+              {"column": "comparator", "value_set": list(COMPARATORS)}),
+        Check("marts.fct_rankings", "ExpectColumnValuesToBeBetween", {"column": "rank", "min_value": 1}),
+        Check("marts.fct_rankings", "ExpectColumnValuesToBeInSet",
+              {"column": "rank_direction", "value_set": list(RANK_DIRECTIONS)}),
+        Check(ATTAINMENT_TABLE, "ExpectColumnValuesToBeInSet",
+              {"column": "comparator", "value_set": list(COMPARATORS)}),
+        Check("marts.dim_indicator", "ExpectColumnValuesToBeInSet",
+              {"column": "indicator", "value_set": list(indicators)}),
+        Check(ATTAINMENT_TABLE, "ExpectColumnValuesToNotBeNull", {"column": "is_met"},
+              blocking=False, where=("actual_value", "not_null"),
+              note="warn: is_met is null although an actual value exists"),
+    ]
+    return SuiteSpec(
+        name="marts",
+        tables=[
+            TableSpec("marts.fct_targets", index_columns=("fact_id",)),
+            TableSpec("marts.fct_actuals", index_columns=("fact_id",)),
+            TableSpec("marts.fct_rankings", index_columns=("fact_id",)),
+            TableSpec(ATTAINMENT_TABLE, index_columns=("target_fact_id",)),
+            TableSpec("marts.dim_region", index_columns=("region",)),
+            TableSpec("marts.dim_indicator", index_columns=("indicator",)),
+            TableSpec("marts.dim_document", index_columns=("document_id",)),
+            TableSpec("raw.documents", validate=False),
+        ],
+        checks=checks,
+        prepare=prepare_marts,
+        dictionaries={"unit": units, "indicator": indicators},
+    )
+
+
+SUITES: dict[str, Callable[..., SuiteSpec]] = {"raw": raw_suite, "marts": marts_suite}
+
+
+def get_suite(stage: str, seeds_dir: Path | None = None) -> SuiteSpec:
+    try:
+        factory = SUITES[stage]
+    except KeyError:
+        raise ValueError(f"unknown stage {stage!r}; expected one of {sorted(SUITES)}") from None
+    return factory(seeds_dir)

@@ -1,0 +1,265 @@
+"""`gwr`: the command line of GWR Warehouse, a thin layer over the flows.
+
+    gwr refresh [--source PATH ...] [--db PATH] [--wait]   build, check and publish the warehouse
+    gwr eval --gold PATH ... [--db PATH] [--json]           score the warehouse against gold labels
+    gwr parse FILE ... [--format table|json]                print the facts of files (no warehouse)
+
+Heavy libraries (Prefect, dbt, Great Expectations) are imported inside the commands that need
+them, so `gwr --help` and `gwr parse` start fast and never touch them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(package_name="gwr-warehouse", prog_name="gwr")
+def cli() -> None:
+    """GWR Warehouse: targets, results and rankings from Chinese local-government reports.
+
+    Reports (政府工作报告, progress notices) are parsed into facts, loaded into a DuckDB
+    warehouse, modelled by dbt into marts and checked by Great Expectations before they are
+    published. Start with `gwr parse FILE` to see what is extracted from one report, then
+    `gwr refresh` to build the warehouse (./warehouse/gwr.duckdb unless --db or $GWR_DB says
+    otherwise).
+    """
+
+
+# ------------------------------------------------------------------------------------------ parse
+
+
+def _fact_dict(doc, fact) -> dict:
+    row = fact.as_row() if hasattr(fact, "as_row") else dict(vars(fact))
+    row.setdefault("document_id", doc.document.document_id)
+    return row
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:g}"
+    if isinstance(v, bool):
+        return "yes" if v else ""
+    return str(v)
+
+
+TABLE_COLUMNS = [
+    ("kind", "kind"), ("region", "region"), ("year", "year"), ("period", None),
+    ("indicator", "indicator"), ("indicator_raw", "as written"), ("measure", "measure"),
+    ("value", "value"), ("unit", "unit"), ("comparator", "cmp"), ("rank", "rank"),
+    ("rank_scope", "scope"), ("evidence", "evidence"),
+]
+
+
+def _period(f: dict) -> str:
+    a, b = f.get("period_start_month"), f.get("period_end_month")
+    if a is None and b is None:
+        return ""
+    return f"{a}-{b}" if a != b else f"{a}"
+
+
+def _value(f: dict) -> str:
+    if f.get("target_text"):
+        return f["target_text"]
+    v = _fmt(f.get("value"))
+    if f.get("value_high") is not None:
+        v += "~" + _fmt(f["value_high"])
+    if f.get("estimate"):
+        v += " (预计)"
+    return v
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+    help="table: one line per fact, grouped by document, for reading. "
+    "json: every document with its metadata and all fact fields, for scripts.",
+)
+def parse(files: tuple[Path, ...], fmt: str) -> None:
+    """Print the facts extracted from report FILE(s), without touching the warehouse.
+
+    Each FILE is a report as plain text (for example sample_corpus/000_500ad30c4c1f596f.txt). A file
+    holding several reports is split into documents. Facts are targets (目标), actuals (完成情况)
+    and rankings (排名), each with the sentence it came from as evidence.
+    """
+    from ingestion.pipeline import parse_path  # pure Python: no Prefect, dbt or GX
+
+    out_docs = []
+    failed = 0
+    for f in files:
+        try:
+            docs = parse_path(f)
+        except Exception as e:  # noqa: BLE001
+            failed += 1
+            click.echo(f"error: {f}: {type(e).__name__}: {e}", err=True)
+            continue
+        out_docs.extend(docs)
+
+    if fmt == "json":
+        payload = []
+        for d in out_docs:
+            meta = d.document.as_row()
+            meta.pop("text", None)
+            payload.append({
+                "document": meta,
+                "sentences": len(d.sentences),
+                "facts": [_fact_dict(d, f) for f in d.facts],
+            })
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+    else:
+        for d in out_docs:
+            doc = d.document
+            click.echo(
+                f"== {doc.document_id}  region={doc.region or '?'}  kind={doc.kind or '?'}  "
+                f"year={doc.year or '?'}  target_year={doc.target_year or '?'}  "
+                f"{len(d.facts)} fact(s)"
+            )
+            rows = []
+            for fact in d.facts:
+                f = _fact_dict(d, fact)
+                cells = []
+                for key, _ in TABLE_COLUMNS:
+                    if key == "period":
+                        cells.append(_period(f))
+                    elif key == "value":
+                        cells.append(_value(f))
+                    elif key == "evidence":
+                        ev = _fmt(f.get("evidence")).replace("\n", " ")
+                        cells.append(ev if len(ev) <= 30 else ev[:29] + "…")
+                    else:
+                        cells.append(_fmt(f.get(key)))
+                rows.append(cells)
+            if rows:
+                _echo_table([h or k for k, h in TABLE_COLUMNS], rows)
+            click.echo("")
+    if failed:
+        sys.exit(1)
+
+
+def _width(s: str) -> int:
+    """Display width: CJK characters take two columns."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _echo_table(header: list[str], rows: list[list[str]]) -> None:
+    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths)).rstrip()
+
+    click.echo(line(header))
+    click.echo(line(["-" * w for w in widths]))
+    for r in rows:
+        click.echo(line(r))
+
+
+# ---------------------------------------------------------------------------------------- refresh
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--source", "sources", multiple=True, metavar="PATH",
+    help="A folder of reports, a report file or a glob pattern such as 'reports/*.txt'. "
+    "Repeat to give several. Default: $GWR_SOURCE, else the bundled sample_corpus/.",
+)
+@click.option(
+    "--db", metavar="PATH", default=None,
+    help="The published DuckDB warehouse file to build. Default: $GWR_DB, else "
+    "./warehouse/gwr.duckdb. It is replaced atomically only when every check passes.",
+)
+@click.option(
+    "--wait/--no-wait", default=False, show_default=True,
+    help="If another refresh is running on the same warehouse: wait for it to finish "
+    "(--wait) instead of exiting at once with an error.",
+)
+@click.option(
+    "--json", "as_json", is_flag=True,
+    help="Print the summary as JSON instead of text.",
+)
+def refresh(sources: tuple[str, ...], db: str | None, wait: bool, as_json: bool) -> None:
+    """Build the warehouse from reports, check it and publish it.
+
+    Steps: find report files, parse them into documents, sentences and facts, load the raw layer,
+    check it (Great Expectations), build staging and marts (dbt), check the marts, then publish.
+    All work happens on a private copy; the warehouse file other people read is replaced in one
+    atomic step only if nothing blocking failed. A file that cannot be parsed is skipped and
+    listed in ops.ingest_errors. Every run, failed or not, is recorded in ops.runs.
+
+    Prints the documents loaded, the rows per mart, the checks passed and failed, and where the
+    Data Docs (the HTML report of the checks) are. Exit code 0 on success, 1 on failure, 2 when
+    another refresh is running.
+    """
+    from flows.publish import RefreshLocked
+    from flows.refresh import refresh as refresh_flow
+
+    try:
+        summary = refresh_flow(sources=list(sources) or None, db=db, wait=wait)
+    except RefreshLocked as e:
+        click.echo(f"gwr refresh: {e}", err=True)
+        sys.exit(2)
+    except Exception as e:  # noqa: BLE001
+        click.echo(f"gwr refresh failed: {type(e).__name__}: {e}", err=True)
+        click.echo("The published warehouse was left unchanged; the run is recorded in ops.runs.", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        click.echo(summary.render_text())
+
+
+# ------------------------------------------------------------------------------------------- eval
+
+
+@cli.command(name="eval", context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--gold", "gold", multiple=True, required=True, metavar="PATH",
+    type=click.Path(exists=True, path_type=Path),
+    help="Hand-labelled facts to compare with (CSV, see tests/gold/LABELING.md). "
+    "A file or a folder of CSV files; repeat to give several.",
+)
+@click.option(
+    "--db", metavar="PATH", default=None,
+    help="The warehouse to evaluate. Default: $GWR_DB, else ./warehouse/gwr.duckdb.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the evaluation as JSON instead of text.")
+def eval_cmd(gold: tuple[Path, ...], db: str | None, as_json: bool) -> None:
+    """Score the published warehouse's facts against gold labels (precision, recall, F1).
+
+    Run `gwr refresh` first. The warehouse is only read. Prints per-kind and overall scores and
+    the facts that were missed or extra; exits 0 whatever the score.
+    """
+    from flows.settings import resolve_db
+    from ingestion.evaluate import evaluate
+
+    db_path = resolve_db(db)
+    if not db_path.exists():
+        click.echo(f"gwr eval: no warehouse at {db_path}; run `gwr refresh` first (or pass --db)", err=True)
+        sys.exit(1)
+    gold_paths: list[Path] = []
+    for g in gold:
+        gold_paths.extend(sorted(g.glob("*.csv")) if g.is_dir() else [g])
+    report = evaluate(db_path, gold_paths)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        click.echo(report.render_text())
+
+
+def main() -> None:
+    """Console-script entry point (`gwr`)."""
+    cli(prog_name="gwr")
+
+
+if __name__ == "__main__":
+    main()

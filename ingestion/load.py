@@ -1,0 +1,144 @@
+"""Write parsed documents to the raw layer through SQLAlchemy.
+
+Only SQLAlchemy Core with portable types is used, so the same loader can target PostgreSQL
+(`postgresql+psycopg://…`) as well as the embedded DuckDB (`duckdb:///path`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+import sqlalchemy as sa
+
+from ingestion.records import ParsedDocument
+
+metadata = sa.MetaData(schema="raw")
+
+documents = sa.Table(
+    "documents", metadata,
+    sa.Column("document_id", sa.String, primary_key=True),
+    sa.Column("source_path", sa.String, nullable=False),
+    sa.Column("source_part", sa.Integer, nullable=False),
+    sa.Column("parts_in_source", sa.Integer, nullable=False),
+    sa.Column("content_hash", sa.String, nullable=False),
+    sa.Column("region", sa.String),
+    sa.Column("kind", sa.String),
+    sa.Column("year", sa.Integer),
+    sa.Column("target_year", sa.Integer),
+    sa.Column("published_date", sa.Date),
+    sa.Column("title", sa.String),
+    sa.Column("char_count", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("extractor_version", sa.String, nullable=False),
+    sa.Column("run_id", sa.String, nullable=False),
+    sa.Column("loaded_at", sa.DateTime, nullable=False),
+)
+
+sentences = sa.Table(
+    "sentences", metadata,
+    sa.Column("document_id", sa.String, primary_key=True),
+    sa.Column("sentence_no", sa.Integer, primary_key=True),
+    sa.Column("char_start", sa.Integer, nullable=False),
+    sa.Column("char_end", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+)
+
+facts = sa.Table(
+    "facts", metadata,
+    sa.Column("fact_id", sa.String, primary_key=True),
+    sa.Column("document_id", sa.String, nullable=False),
+    sa.Column("sentence_no", sa.Integer, nullable=False),
+    sa.Column("region", sa.String),
+    sa.Column("kind", sa.String, nullable=False),
+    sa.Column("year", sa.Integer),
+    sa.Column("period_start_month", sa.Integer, nullable=False),
+    sa.Column("period_end_month", sa.Integer, nullable=False),
+    sa.Column("indicator", sa.String),
+    sa.Column("indicator_raw", sa.String, nullable=False),
+    sa.Column("measure", sa.String, nullable=False),
+    sa.Column("value", sa.Float),
+    sa.Column("value_high", sa.Float),
+    sa.Column("unit", sa.String),
+    sa.Column("value_raw", sa.String),
+    sa.Column("comparator", sa.String),
+    sa.Column("estimate", sa.Boolean, nullable=False),
+    sa.Column("rank", sa.Integer),
+    sa.Column("rank_scope", sa.String),
+    sa.Column("rank_direction", sa.String),
+    sa.Column("target_text", sa.String),
+    sa.Column("evidence", sa.Text, nullable=False),
+    sa.Column("char_start", sa.Integer, nullable=False),
+    sa.Column("char_end", sa.Integer, nullable=False),
+    sa.Column("extractor_version", sa.String, nullable=False),
+    sa.Column("run_id", sa.String, nullable=False),
+)
+
+BATCH_ROWS = 5000
+
+
+def _batches(rows: Iterable[dict], n: int = BATCH_ROWS) -> Iterator[list[dict]]:
+    it = iter(rows)
+    while batch := list(islice(it, n)):
+        yield batch
+
+
+def create_engine(db_url: str) -> sa.Engine:
+    return sa.create_engine(db_url)
+
+
+def ensure_schema(conn: sa.Connection) -> None:
+    conn.execute(sa.text("CREATE SCHEMA IF NOT EXISTS raw"))
+    metadata.create_all(conn)
+
+
+def write_raw(db_url: str, parsed: Iterable[ParsedDocument], run_id: str, replace: bool = True) -> dict[str, int]:
+    """Write documents, sentences and facts in one transaction; returns rows written per table.
+
+    With `replace`, the raw tables are emptied first (a full refresh). Otherwise each written
+    document's old rows are deleted first, so a changed document's facts replace its old ones.
+    """
+    engine = create_engine(db_url)
+    counts = {"documents": 0, "sentences": 0, "facts": 0}
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    try:
+        with engine.begin() as conn:
+            ensure_schema(conn)
+            if replace:
+                for t in (facts, sentences, documents):
+                    conn.execute(t.delete())
+            doc_rows: list[dict] = []
+            sent_rows: list[dict] = []
+            fact_rows: list[dict] = []
+
+            def flush() -> None:
+                ids = [r["document_id"] for r in doc_rows]
+                if not replace and ids:
+                    for t in (facts, sentences, documents):
+                        conn.execute(t.delete().where(t.c.document_id.in_(ids)))
+                for table, rows in ((documents, doc_rows), (sentences, sent_rows), (facts, fact_rows)):
+                    for batch in _batches(rows):
+                        conn.execute(table.insert(), batch)
+                    counts[table.name] += len(rows)
+                    rows.clear()
+
+            for pd in parsed:
+                d = pd.document.as_row()
+                d.update(run_id=run_id, loaded_at=now)
+                doc_rows.append({c.name: d.get(c.name) for c in documents.columns})
+                sent_rows.extend(
+                    {"document_id": s.document_id, "sentence_no": s.sentence_no, "char_start": s.char_start,
+                     "char_end": s.char_end, "text": s.text}
+                    for s in pd.sentences
+                )
+                for f in pd.facts:
+                    r = f.as_row()
+                    r["run_id"] = run_id
+                    fact_rows.append({c.name: r.get(c.name) for c in facts.columns})
+                if len(sent_rows) + len(fact_rows) >= BATCH_ROWS:
+                    flush()
+            flush()
+    finally:
+        engine.dispose()
+    return counts

@@ -1,0 +1,106 @@
+"""The raw-layer records: one dataclass per raw table (see docs/ARCHITECTURE.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class SentenceRecord:
+    document_id: str
+    sentence_no: int
+    char_start: int
+    char_end: int
+    text: str
+
+
+@dataclass
+class FactRecord:
+    document_id: str
+    sentence_no: int
+    region: str | None
+    kind: str  # target | actual | ranking
+    year: int | None
+    period_start_month: int
+    period_end_month: int
+    indicator: str | None
+    indicator_raw: str
+    measure: str  # growth_pct | level | rate_pct | completion_pct | qualitative
+    evidence: str
+    char_start: int
+    char_end: int
+    value: float | None = None
+    value_high: float | None = None
+    unit: str | None = None
+    value_raw: str | None = None
+    comparator: str | None = None
+    estimate: bool = False
+    rank: int | None = None
+    rank_scope: str | None = None
+    rank_direction: str | None = None
+    target_text: str | None = None
+    extractor_version: str = ""
+    run_id: str = ""
+    fact_id: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.fact_id:
+            self.fact_id = self.compute_id()
+
+    def compute_id(self) -> str:
+        """A stable id: the same fact from the same text gets the same id in every run."""
+        key = "|".join(
+            str(x)
+            for x in (
+                self.document_id, self.char_start, self.char_end, self.kind, self.indicator_raw,
+                self.indicator, self.measure, self.region, self.rank_scope, self.value,
+                self.period_start_month, self.period_end_month,
+            )
+        )
+        return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+    def as_row(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class DocumentRecord:
+    document_id: str
+    source_path: str
+    source_part: int
+    parts_in_source: int
+    text: str
+    region: str | None = None
+    kind: str | None = None  # work_report | progress_notice
+    year: int | None = None
+    target_year: int | None = None
+    published_date: dt.date | None = None
+    title: str | None = None
+    extractor_version: str = ""
+    run_id: str = ""
+    loaded_at: dt.datetime | None = None
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    @property
+    def char_count(self) -> int:
+        return len(self.text)
+
+    def as_row(self) -> dict:
+        row = asdict(self)
+        row["content_hash"] = self.content_hash
+        row["char_count"] = self.char_count
+        return row
+
+
+@dataclass
+class ParsedDocument:
+    """A document with everything extracted from it: what the loader writes."""
+
+    document: DocumentRecord
+    sentences: list[SentenceRecord] = field(default_factory=list)
+    facts: list[FactRecord] = field(default_factory=list)

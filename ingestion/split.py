@@ -1,0 +1,59 @@
+"""Split a file into reports, and a report into sentences, keeping character offsets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingestion.text import normalize
+
+# A line that is a report's title: "2023年彬州市政府工作报告", "泸州市人民政府工作报告".
+_TITLE_RE = re.compile(
+    r"^[ \t]*(?:(?P<year>(?:19|20)\d{2})年)?(?P<region>[\u4e00-\u9fff]{2,12}?(?:省|市|区|县|州|盟|旗))"
+    r"(?:人民)?政府工作报告[ \t]*$",
+    re.M,
+)
+
+
+def split_reports(text: str) -> list[tuple[int, int]]:
+    """Spans of the reports in a file that holds several, one after another.
+
+    A file splits only where at least two title lines name a region; otherwise it is one report.
+    The parts cover the whole file: any preamble belongs to the first part, so nothing is lost.
+    """
+    starts = [m.start() for m in _TITLE_RE.finditer(text)]
+    if len(starts) < 2:
+        return [(0, len(text))]
+    bounds = [0] + starts[1:] + [len(text)]
+    return [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+_SENT_END = re.compile(r"[。!?！？]+[”’」』)]?|\n+")
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Sentences end at 。!? (with a closing quote) or a line break; whitespace is trimmed."""
+    norm = normalize(text)
+    spans: list[Span] = []
+    pos = 0
+    for m in _SENT_END.finditer(norm):
+        end = m.end() if not m.group(0).startswith("\n") else m.start()
+        _add(norm, pos, end, spans)
+        pos = m.end()
+    _add(norm, pos, len(norm), spans)
+    return spans
+
+
+def _add(norm: str, start: int, end: int, spans: list[Span]) -> None:
+    while start < end and norm[start].isspace():
+        start += 1
+    while end > start and norm[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append(Span(start, end))

@@ -1,0 +1,327 @@
+"""The quality gate on real data: a raw layer built from a real report must pass, and a corrupted
+one must be stopped with a message that names the failing expectation and table.
+
+The raw tables are built by the extractor when it exists (ingestion.pipeline / ingestion.load),
+otherwise from the real report text plus the hand-labelled gold facts of that report
+(tests/gold/000_*.csv) with offsets found by str.find, following docs/ARCHITECTURE.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from expectations import QualityGateError
+from expectations.runner import SuiteOutcome, run_suite
+from expectations.suites import indicator_codes, marts_suite, raw_suite, standard_units
+
+REPO = Path(__file__).resolve().parents[1]
+DOC_FILE = REPO / "sample_corpus" / "000_500ad30c4c1f596f.txt"
+GOLD_FILE = REPO / "tests" / "gold" / "000_500ad30c4c1f596f.csv"
+RUN_ID = "test-run"
+
+
+# --------------------------------------------------------------------------------------------
+# Building a raw layer
+# --------------------------------------------------------------------------------------------
+
+RAW_DDL = """
+CREATE SCHEMA IF NOT EXISTS raw;
+CREATE TABLE raw.documents (
+    document_id VARCHAR PRIMARY KEY, source_path VARCHAR, source_part INTEGER,
+    parts_in_source INTEGER, content_hash VARCHAR, region VARCHAR, kind VARCHAR, year INTEGER,
+    target_year INTEGER, published_date DATE, title VARCHAR, char_count INTEGER, text VARCHAR,
+    extractor_version VARCHAR, run_id VARCHAR, loaded_at TIMESTAMP
+);
+CREATE TABLE raw.sentences (
+    document_id VARCHAR, sentence_no INTEGER, char_start INTEGER, char_end INTEGER, text VARCHAR
+);
+CREATE TABLE raw.facts (
+    fact_id VARCHAR, document_id VARCHAR, sentence_no INTEGER, region VARCHAR, kind VARCHAR,
+    year INTEGER, period_start_month INTEGER, period_end_month INTEGER, indicator VARCHAR,
+    indicator_raw VARCHAR, measure VARCHAR, value DOUBLE, value_high DOUBLE, unit VARCHAR,
+    value_raw VARCHAR, comparator VARCHAR, estimate BOOLEAN, rank INTEGER, rank_scope VARCHAR,
+    rank_direction VARCHAR, target_text VARCHAR, evidence VARCHAR, char_start INTEGER,
+    char_end INTEGER, extractor_version VARCHAR, run_id VARCHAR
+);
+"""
+
+
+def _sentences(doc_id: str, text: str) -> list[dict]:
+    out = []
+    for no, m in enumerate(re.finditer(r"[^。！？!?\n]+[。！？!?]?", text)):
+        if not m.group().strip():
+            continue
+        out.append({"document_id": doc_id, "sentence_no": len(out), "char_start": m.start(),
+                    "char_end": m.end(), "text": m.group()})
+    return out
+
+
+def _num(s: str) -> float | None:
+    return float(s) if s not in ("", None) else None
+
+
+def _manual_raw(db: Path) -> None:
+    text = DOC_FILE.read_text(encoding="utf-8")
+    doc_id = DOC_FILE.stem
+    sents = _sentences(doc_id, text)
+    facts = []
+    cursor: dict[str, int] = {}
+    with GOLD_FILE.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            ev = row["evidence"]
+            start = text.find(ev, cursor.get(ev, 0))
+            if start < 0:
+                start = text.find(ev)
+            assert start >= 0, f"gold evidence not in the document: {ev}"
+            cursor[ev] = start + 1
+            end = start + len(ev)
+            sent = next(s["sentence_no"] for s in sents if s["char_start"] <= start < s["char_end"])
+            p0, p1 = (int(x) for x in row["period"].split("-"))
+            key = "|".join([doc_id, str(start), str(end), row["kind"], row["indicator"],
+                            row["measure"], row["value"], row["rank_scope"]])
+            facts.append({
+                "fact_id": hashlib.sha1(key.encode()).hexdigest()[:16],
+                "document_id": doc_id, "sentence_no": sent, "region": row["region"],
+                "kind": row["kind"], "year": int(row["year"]), "period_start_month": p0,
+                "period_end_month": p1, "indicator": row["indicator"] or None,
+                "indicator_raw": row["indicator"], "measure": row["measure"],
+                "value": _num(row["value"]), "value_high": _num(row["value_high"]),
+                "unit": row["unit"] or None, "value_raw": None,
+                "comparator": row["comparator"] or None, "estimate": row["estimate"] == "1",
+                "rank": int(row["rank"]) if row["rank"] else None,
+                "rank_scope": row["rank_scope"] or None,
+                "rank_direction": "top" if row["rank"] else None, "target_text": None,
+                "evidence": ev, "char_start": start, "char_end": end,
+                "extractor_version": "test", "run_id": RUN_ID,
+            })
+    assert len(facts) >= 20
+    documents = [{
+        "document_id": doc_id, "source_path": str(DOC_FILE), "source_part": 1,
+        "parts_in_source": 1, "content_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "region": "咸宁市", "kind": "progress_notice", "year": 2022, "target_year": 2022,
+        "published_date": dt.date(2023, 1, 16), "title": None, "char_count": len(text),
+        "text": text, "extractor_version": "test", "run_id": RUN_ID,
+        "loaded_at": dt.datetime(2024, 1, 1),
+    }]
+    _write_rows(db, {"documents": documents, "sentences": sents, "facts": facts})
+
+
+def _write_rows(db: Path, tables: dict[str, list[dict]]) -> None:
+    con = duckdb.connect(str(db))
+    try:
+        con.execute(RAW_DDL)
+        for table, rows in tables.items():
+            df = pd.DataFrame(rows)
+            con.register("src", df)
+            cols = ", ".join(df.columns)
+            con.execute(f"INSERT INTO raw.{table} ({cols}) SELECT {cols} FROM src")
+            con.unregister("src")
+    finally:
+        con.close()
+
+
+def _build_raw(db: Path) -> str:
+    """Build the raw layer with the extractor when it exists; say how it was built."""
+    try:
+        from ingestion.pipeline import parse_path
+    except ImportError:
+        _manual_raw(db)
+        return "gold"
+    parsed = parse_path(DOC_FILE)
+    try:
+        from ingestion.load import write_raw
+    except ImportError:
+        write_raw = None
+    if write_raw is not None:
+        write_raw(db, parsed, run_id=RUN_ID)
+        return "extractor+load"
+    docs, sents, facts = [], [], []
+    for p in parsed:
+        p.document.run_id = RUN_ID
+        p.document.loaded_at = dt.datetime(2024, 1, 1)
+        docs.append(p.document.as_row())
+        sents += [vars(s) for s in p.sentences]
+        for f in p.facts:
+            f.run_id = RUN_ID
+            facts.append(f.as_row())
+    _write_rows(db, {"documents": docs, "sentences": sents, "facts": facts})
+    return "extractor"
+
+
+@pytest.fixture(scope="module")
+def base_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("base") / "build.duckdb"
+    _build_raw(db)
+    n = _sql(db, "SELECT count(*) FROM raw.facts WHERE evidence IS NOT NULL")[0][0]
+    assert n >= 10, "too few facts to test the quality gate with"
+    return db
+
+
+@pytest.fixture
+def db(base_db, tmp_path) -> Path:
+    target = tmp_path / "build.duckdb"
+    shutil.copy(base_db, target)
+    return target
+
+
+def _sql(db: Path, *statements: str):
+    con = duckdb.connect(str(db))
+    try:
+        out = None
+        for s in statements:
+            out = con.execute(s).fetchall()
+        return out
+    finally:
+        con.close()
+
+
+def _failures(outcome: SuiteOutcome) -> str:
+    return "\n".join(r.describe() + f" sample={r.unexpected_sample}" for r in outcome.blocking_failures)
+
+
+# --------------------------------------------------------------------------------------------
+# Tests
+# --------------------------------------------------------------------------------------------
+
+
+def test_suites_use_the_seed_dictionaries():
+    units, codes = standard_units(), indicator_codes()
+    assert {"%", "亿元", "万人", "元", "万吨", "index"} <= set(units)
+    assert "万元" not in units  # a raw unit, converted before loading
+    assert {"gdp", "cpi", "grain_output"} <= set(codes)
+    suite = raw_suite()
+    by_col = {(c.table, c.expectation_type, c.column_name): c for c in suite.checks}
+    assert by_col[("raw.facts", "expect_column_values_to_be_unique", "fact_id")].blocking
+    assert by_col[("raw.facts", "expect_column_values_to_be_in_set", "unit")].kwargs["value_set"] == list(units)
+    assert not by_col[("raw.facts", "expect_column_values_to_be_between", "value")].blocking
+    assert not by_col[("raw.documents", "expect_column_values_to_be_between", "fact_count")].blocking
+    assert {c.table for c in marts_suite().checks} >= {"marts.fct_targets", "marts.fct_target_attainment"}
+
+
+def test_raw_suite_passes_on_a_real_report_and_records_results(db, tmp_path):
+    docs = tmp_path / "docs"
+    outcome = run_suite(db, "raw", RUN_ID, docs_dir=docs)
+    assert outcome.blocking_failures == [], _failures(outcome)
+    outcome.raise_for_blocking()  # no exception
+    assert outcome.passed > 40 and outcome.failed == len(outcome.warnings)
+    rows = _sql(db, "SELECT count(*), count(DISTINCT table_name), bool_and(success OR NOT blocking), "
+                    "min(suite), min(run_id) FROM ops.dq_results")[0]
+    assert rows == (len(outcome.results), 3, True, "raw", RUN_ID)
+    evidence = _sql(db, "SELECT success, blocking, unexpected_count FROM ops.dq_results "
+                        "WHERE table_name = 'raw.facts' AND column_name = 'evidence_matches_text'")
+    assert evidence == [(True, True, 0)]
+    assert outcome.data_docs_index == (docs / "index.html").resolve()
+    assert outcome.data_docs_index.exists()
+    html = outcome.data_docs_index.read_text(encoding="utf-8")
+    assert "raw__raw.facts" in html
+    # the run is idempotent per (run_id, suite): a rerun replaces its rows
+    run_suite(db, "raw", RUN_ID, docs_dir=docs)
+    assert _sql(db, "SELECT count(*) FROM ops.dq_results")[0][0] == len(outcome.results)
+
+
+def test_corrupted_evidence_and_duplicate_fact_id_block_publication(db, tmp_path):
+    fact_id, evidence = _sql(db, "SELECT fact_id, evidence FROM raw.facts ORDER BY char_start LIMIT 1")[0]
+    _sql(
+        db,
+        # shift the offsets of one fact by one character: its evidence no longer matches
+        f"UPDATE raw.facts SET char_start = char_start + 1, char_end = char_end + 1 WHERE fact_id = '{fact_id}'",
+        # and load another fact twice
+        "INSERT INTO raw.facts SELECT * FROM raw.facts WHERE fact_id = "
+        "(SELECT max(fact_id) FROM raw.facts)",
+    )
+    outcome = run_suite(db, "raw", RUN_ID, docs_dir=tmp_path / "docs")
+    with pytest.raises(QualityGateError) as err:
+        outcome.raise_for_blocking()
+    msg = str(err.value)
+    assert msg.startswith("raw check failed: ")
+    assert "expect_column_values_to_be_in_set on raw.facts.evidence_matches_text (1 unexpected)" in msg
+    assert "expect_column_values_to_be_unique on raw.facts.fact_id (2 unexpected)" in msg
+    assert {r.table_name for r in err.value.failures} == {"raw.facts"}
+    sample = _sql(db, "SELECT unexpected_sample FROM ops.dq_results "
+                      "WHERE column_name = 'evidence_matches_text' AND NOT success")[0][0]
+    assert fact_id in sample
+    assert outcome.data_docs_index is not None and outcome.data_docs_index.exists()
+    assert evidence  # the untouched evidence text is real
+
+
+def test_bad_values_fail_and_warnings_do_not_block(db, tmp_path):
+    _sql(
+        db,
+        "UPDATE raw.facts SET value = 'inf'::DOUBLE WHERE fact_id = (SELECT min(fact_id) FROM raw.facts "
+        "WHERE measure = 'level')",
+        "UPDATE raw.facts SET unit = '万元' WHERE fact_id = (SELECT max(fact_id) FROM raw.facts "
+        "WHERE measure = 'level')",
+    )
+    outcome = run_suite(db, "raw", "bad-values", docs_dir=tmp_path / "docs")
+    failed = {(r.table_name, r.column_name) for r in outcome.blocking_failures}
+    assert failed == {("raw.facts", "value__is_finite"), ("raw.facts", "unit")}, _failures(outcome)
+    unit = next(r for r in outcome.blocking_failures if r.column_name == "unit")
+    assert "万元" in unit.unexpected_sample
+
+    # a 5000% growth rate is only a warning
+    fresh = tmp_path / "warn.duckdb"
+    shutil.copy(db, fresh)
+    _sql(fresh,
+         "UPDATE raw.facts SET value = 'nan'::DOUBLE WHERE unit = '万元'",  # NaN is not finite
+         "UPDATE raw.facts SET value = 1, unit = '%' WHERE unit = '万元' OR NOT isfinite(value)",
+         "UPDATE raw.facts SET value = 5000 WHERE fact_id = (SELECT min(fact_id) FROM raw.facts "
+         "WHERE measure = 'growth_pct' AND kind = 'actual')")
+    warned = run_suite(fresh, "raw", "warn", docs_dir=tmp_path / "docs")
+    warned.raise_for_blocking()
+    assert [(r.column_name, r.unexpected_count) for r in warned.warnings] == [("value", 1)]
+
+
+def test_nan_value_is_caught(db, tmp_path):
+    _sql(db, "UPDATE raw.facts SET value = 'nan'::DOUBLE WHERE fact_id = (SELECT min(fact_id) FROM raw.facts)")
+    outcome = run_suite(db, "raw", RUN_ID, docs_dir=tmp_path / "docs")
+    assert [(r.column_name, r.unexpected_count) for r in outcome.blocking_failures] == [("value__is_finite", 1)]
+
+
+def test_missing_table_is_a_blocking_failure(db, tmp_path):
+    _sql(db, "DROP TABLE raw.sentences")
+    outcome = run_suite(db, "raw", RUN_ID, docs_dir=tmp_path / "docs")
+    with pytest.raises(QualityGateError, match=r"expect_table_to_exist on raw\.sentences"):
+        outcome.raise_for_blocking()
+
+
+def test_marts_suite_checks_evidence_against_raw_text(db, tmp_path):
+    # a minimal marts layer derived from the raw facts, with the column names the suite assumes
+    fct_cols = ("fact_id, document_id, region, indicator, year, measure, value, unit, "
+                "evidence, char_start, char_end")
+    _sql(
+        db,
+        "CREATE SCHEMA marts",
+        f"CREATE TABLE marts.fct_targets AS SELECT {fct_cols}, comparator FROM raw.facts WHERE kind = 'target' AND indicator IS NOT NULL",
+        f"CREATE TABLE marts.fct_actuals AS SELECT {fct_cols} FROM raw.facts WHERE kind = 'actual' AND indicator IS NOT NULL",
+        f"CREATE TABLE marts.fct_rankings AS SELECT {fct_cols}, rank, rank_direction FROM raw.facts "
+        "WHERE kind = 'ranking' AND indicator IS NOT NULL",
+        "CREATE TABLE marts.fct_target_attainment AS SELECT t.fact_id AS target_fact_id, "
+        "t.document_id AS target_document_id, t.region, t.indicator, t.year, t.measure, "
+        "t.comparator, t.value AS target_value, a.value AS actual_value, a.value >= t.value AS is_met "
+        "FROM marts.fct_targets t LEFT JOIN marts.fct_actuals a USING (indicator, measure, year) "
+        "QUALIFY row_number() OVER (PARTITION BY t.fact_id ORDER BY a.fact_id) = 1",
+        "CREATE TABLE marts.dim_region AS SELECT DISTINCT region FROM raw.facts",
+        "CREATE TABLE marts.dim_indicator AS SELECT DISTINCT indicator FROM raw.facts "
+        "WHERE indicator IS NOT NULL",
+        "CREATE TABLE marts.dim_document AS SELECT document_id FROM raw.documents",
+    )
+    outcome = run_suite(db, "marts", RUN_ID, docs_dir=tmp_path / "docs")
+    assert outcome.blocking_failures == [], _failures(outcome)
+    _sql(db, "UPDATE marts.fct_rankings SET rank = 0, evidence = evidence || '。' "
+             "WHERE fact_id = (SELECT min(fact_id) FROM marts.fct_rankings)")
+    bad = run_suite(db, "marts", RUN_ID, docs_dir=tmp_path / "docs")
+    with pytest.raises(QualityGateError) as err:
+        bad.raise_for_blocking()
+    assert "on marts.fct_rankings.rank (1 unexpected)" in str(err.value)
+    assert "on marts.fct_rankings.evidence_matches_text (1 unexpected)" in str(err.value)
+    suites = _sql(db, "SELECT suite, count(*) FROM ops.dq_results GROUP BY suite ORDER BY suite")
+    assert [s for s, _ in suites] == ["marts"]
