@@ -545,8 +545,7 @@ def _sentence_facts(s: str, base: int, no: int, ctx: Context, R: Rules) -> list[
             continue
         list_end = _list_end(s, nums, i)
         comparator = _comparator(s, num, mention.end, R, list_end) if kind == "target" else None
-        ev_start = num.start if place else (mention.start if not inline_target else mention.start)
-        ev_start = evidence_start(ev_start, num.end)
+        ev_start = a if place else evidence_start(mention.start, num.end)
         ev_end = num.end
         after = s[num.end : num.end + 3]
         for w in ("左右", "以上", "以内", "上下"):
@@ -648,6 +647,14 @@ def _rankings(s, mentions, nums, ctx, R, make, period_at, region_for) -> list[Fa
             if idx >= 0 and (verb is None or idx + len(v) > verb[0] + len(verb[1])):
                 verb = (idx, v)
         scope = left[verb[0] + len(verb[1]) :] if verb else left
+        if verb and not scope:  # the scope stands before the verb: 全省排名第13位
+            before_verb = left[: verb[0]]
+            inner = None
+            for v in R.rank_verbs:
+                idx = before_verb.rfind(v)
+                if idx >= 0 and (inner is None or idx + len(v) > inner[0] + len(inner[1])):
+                    inner = (idx, v)
+            scope = before_verb[inner[0] + len(inner[1]) :] if inner else before_verb
         scope = re.sub(r"^(?:总量|增速|增幅|均|的)+", "", scope).strip()
         continuing = s[prev_end : rm.start()] in ("、", "和") and not left
         if continuing:

@@ -25,8 +25,8 @@ renamed as (
         cast(measure as varchar) as measure,
 
         -- figures
-        cast(value as double) as value,
-        cast(value_high as double) as value_high,
+        {{ cast_to_double('value') }} as value,
+        {{ cast_to_double('value_high') }} as value_high,
         cast(unit as varchar) as unit,
         cast(value_raw as varchar) as value_raw,
         cast(comparator as varchar) as comparator,
