@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 DOCS_SITE = "gwr"
 SAMPLE_SIZE = 5
+DOCS_KEEP_RESULTS = 50  # validation results kept per table in the Data Docs history
 
 DQ_RESULTS_DDL = """
 CREATE TABLE IF NOT EXISTS ops.dq_results (
@@ -338,9 +339,37 @@ def _validate(
     return results, index
 
 
+def _prune_history(docs_dir: Path, keep: int | None = None) -> None:
+    """Keep the newest `keep` stored validation results per GX suite (and their HTML pages): the
+    index page is rebuilt from every stored result, so an unbounded history slows every run."""
+    keep = DOCS_KEEP_RESULTS if keep is None else keep
+    store = docs_dir / ".gx" / "gx" / "uncommitted" / "validations"
+    if not store.is_dir():
+        return
+    by_suite: dict[Path, list[Path]] = {}
+    for f in store.rglob("*.json"):
+        # <suite path>/<run_name>/<run_time>/<batch_id>.json
+        by_suite.setdefault(f.parent.parent.parent, []).append(f)
+    for files in by_suite.values():
+        files.sort(key=lambda f: f.stat().st_mtime, reverse=True)
+        for old in files[keep:]:
+            html = (docs_dir / "validations" / old.relative_to(store)).with_suffix(".html")
+            for path in (old, html):
+                try:
+                    path.unlink()
+                except FileNotFoundError:
+                    pass
+                for parent in (path.parent, path.parent.parent):
+                    try:
+                        parent.rmdir()  # only when empty
+                    except OSError:
+                        break
+
+
 def _build_docs(context, docs_dir: Path, resource_ids: list) -> Path | None:
     """Render this run's results and suites (incremental: earlier runs' pages are kept) + index."""
     try:
+        _prune_history(docs_dir)
         context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=resource_ids or None)
     except Exception:  # docs are a convenience; never let them break the gate
         log.exception("building GX Data Docs failed")

@@ -200,17 +200,35 @@ def refresh(sources: tuple[str, ...], db: str | None, wait: bool, as_json: bool)
     Data Docs (the HTML report of the checks) are. Exit code 0 on success, 1 on failure, 2 when
     another refresh is running.
     """
-    from flows.publish import RefreshLocked
-    from flows.refresh import refresh as refresh_flow
+    import os
 
+    # Without PREFECT_API_URL, Prefect starts a temporary local API server for the run; on a small
+    # machine it needs more than Prefect's default 20 s to come up.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from flows.publish import RefreshLocked, refresh_lock
+    from flows.settings import load_settings
+
+    settings = load_settings(db=db)
     try:
-        summary = refresh_flow(sources=list(sources) or None, db=db, wait=wait)
+        # Take the lock before starting Prefect (whose temporary server takes seconds to start), so
+        # that a second refresh exits at once; the flow is told the lock is already held.
+        with refresh_lock(settings.lock_path, wait=wait, owner="gwr refresh"):
+            from flows.refresh import refresh as refresh_flow
+
+            summary = refresh_flow(
+                sources=list(sources) or None, db=str(settings.db_path), take_lock=False
+            )
     except RefreshLocked as e:
         click.echo(f"gwr refresh: {e}", err=True)
         sys.exit(2)
     except Exception as e:  # noqa: BLE001
         click.echo(f"gwr refresh failed: {type(e).__name__}: {e}", err=True)
-        click.echo("The published warehouse was left unchanged; the run is recorded in ops.runs.", err=True)
+        run_id = getattr(e, "gwr_run_id", None)
+        note = "The published warehouse was left unchanged"
+        if run_id:
+            note += f"; run {run_id} is recorded in ops.runs (state failed)"
+        click.echo(note + ".", err=True)
         sys.exit(1)
     if as_json:
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2, default=str))

@@ -22,6 +22,7 @@ import gc
 import logging
 import time
 import uuid
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -307,12 +308,15 @@ def refresh(
     wait: bool = False,
     dbt_target: str | None = None,
     run_id: str | None = None,
+    take_lock: bool = True,
 ) -> RefreshSummary:
     """Ingest report files, build and check the warehouse, publish it atomically.
 
     sources: folders, files or glob patterns (default $GWR_SOURCE, else the bundled sample corpus).
     db: the published DuckDB file (default $GWR_DB, else ./warehouse/gwr.duckdb).
     wait: queue behind a running refresh instead of failing at once.
+    take_lock: False only when the caller already holds the refresh lock of this warehouse
+        (`gwr refresh` takes it before starting Prefect, so a second refresh fails at once).
     """
     t0 = time.monotonic()
     settings = load_settings(db=db, sources=sources, dbt_target=dbt_target)
@@ -321,7 +325,10 @@ def refresh(
     log = _logger()
     run = ops.RunRow(run_id=run_id, started=ops.utcnow())
 
-    with refresh_lock(settings.lock_path, wait=wait, owner=run_id):
+    lock = (
+        refresh_lock(settings.lock_path, wait=wait, owner=run_id) if take_lock else nullcontext()
+    )
+    with lock:
         clean_stale_builds(settings.build_dir)
         build_db: Path | None = None
         try:
@@ -366,6 +373,10 @@ def refresh(
             except Exception as rec_err:  # never hide the run's own error
                 log.error("could not record failed run %s: %s", run_id, rec_err)
             log.error("run %s failed; %s left unchanged. %s", run_id, published, run.message)
+            try:
+                e.gwr_run_id = run_id  # type: ignore[attr-defined]  (read by `gwr refresh`)
+            except Exception:
+                pass
             raise
 
     docs = marts_check.data_docs_index or raw_check.data_docs_index

@@ -588,6 +588,12 @@ def _qualifier(s: str, mention: Mention, tokens, R: Rules) -> str:
         return ""
     a, _ = _clause_bounds(s, mention.start)
     head = s[a : mention.start]
+    # drop lead words and connectors standing right before the name (…完成|实现|预计…)
+    while True:
+        m = re.search(rf"(?:{R.lead_re.pattern}|{R.connector_re.pattern})$", head)
+        if not m or not m.group(0):
+            break
+        head = head[: m.start()]
     if not head or not re.search(rf"[{CJK}A-Za-z]$", head):
         return ""
     words = list(_pos_tokenizer().cut(head[-12:]))
@@ -597,7 +603,9 @@ def _qualifier(s: str, mention: Mention, tokens, R: Rules) -> str:
     if (last.word in R.d.region_names or last.word in R.self_region or R.lead_re.fullmatch(last.word)
             or R.connector_re.fullmatch(last.word)):
         return ""
-    if last.flag[:1] in ("n", "j", "l") or last.flag in ("eng", "nz", "an", "vn"):
+    if last.word.endswith("均"):  # 人均, 亩均, 户均: a per-unit figure
+        return last.word
+    if last.flag[:1] in ("n", "j", "l", "s") or last.flag in ("eng", "nz", "an", "vn"):
         if last.flag == "vn" and len(words) == 1:
             return ""
         return last.word
@@ -677,7 +685,7 @@ def _rankings(s, mentions, nums, ctx, R, make, period_at, region_for) -> list[Fa
         if mention is None:
             continue
         gap = s[mention.end : max(a, mention.end)]
-        if ";" in gap or len(gap) > 70 or len(_strip_gap(gap, R)) > 6:
+        if ";" in gap or len(gap) > 70 or len(_strip_gap(gap, R)) > 2:
             continue
         measures: list[str]
         ctx_left = s[max(mention.end, a - 12) : rm.start()]
