@@ -51,6 +51,7 @@ class Rules:
     rank_measure: dict[str, list[str]]
     rank_both: list[str]
     league_re: re.Pattern
+    league_scope_re: re.Pattern
     place_suffix_re: re.Pattern
     self_region: set[str]
     alias_re: re.Pattern
@@ -108,6 +109,7 @@ def rules() -> Rules:
         rank_measure=r["rank_measure_words"],
         rank_both=r["rank_both_words"],
         league_re=re.compile(r["league_table"]),
+        league_scope_re=re.compile(r["league_scope"]),
         place_suffix_re=re.compile(r["place_suffix"]),
         self_region=set(r["self_region_words"]),
         alias_re=re.compile(_alt(names)),
@@ -450,7 +452,8 @@ def _sentence_facts(s: str, base: int, no: int, ctx: Context, R: Rules) -> list[
         items_text = s[lm.end():]
         stop = re.search(r"[,;。]", items_text)
         items_text = items_text[: stop.start()] if stop else items_text
-        scope_m = re.search(rf"([{CJK}]{{2,6}})(?:排名)?$", s[: lm.start()].rstrip("排名"))
+        cats = list(re.finditer(R.league_scope_re, s[: lm.start()]))
+        scope_m = cats[-1] if cats else None
         subj = re.search(rf"(?:\d{{4}}年)?([{CJK}]{{2,16}}?)(?:考核)?(?:按|乡镇|市直|县区|排名)", s)
         raw_name = subj.group(1) if subj else "排名"
         pos = lm.end()
@@ -458,10 +461,13 @@ def _sentence_facts(s: str, base: int, no: int, ctx: Context, R: Rules) -> list[
             item_s = item.strip()
             if not item_s or re.search(r"\d", item_s):
                 break
+            if not R.place_suffix_re.search(item_s):  # departments and banks are not regions
+                pos = s.find(item_s, pos) + len(item_s)
+                continue
             a = s.find(item_s, pos)
             pos = a + len(item_s)
             out.append(make("ranking", None, None, raw_name, "level", a, pos,
-                            region=item_s, rank=i, rank_scope=scope_m.group(1) if scope_m else None,
+                            region=item_s, rank=i, rank_scope=scope_m.group(0) if scope_m else None,
                             rank_direction=direction, period=(1, 12)))
 
     # ---- numbers
@@ -663,7 +669,7 @@ def _rankings(s, mentions, nums, ctx, R, make, period_at, region_for) -> list[Fa
                 if idx >= 0 and (inner is None or idx + len(v) > inner[0] + len(inner[1])):
                     inner = (idx, v)
             scope = before_verb[inner[0] + len(inner[1]) :] if inner else before_verb
-        scope = re.sub(r"^(?:总量|增速|增幅|均|的)+", "", scope).strip()
+        scope = re.sub(r"^(?:总量|增速|增幅|均|的)+", "", re.sub(rf"[^{CJK}]", "", scope))
         continuing = s[prev_end : rm.start()] in ("、", "和") and not left
         if continuing:
             scope = prev_scope

@@ -104,3 +104,15 @@ def test_console_script_is_installed():
     res = subprocess.run([exe, "--help"], capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     assert "refresh" in res.stdout
+
+
+def test_refresh_exits_at_once_when_another_refresh_runs(runner, tmp_path):
+    from flows.publish import refresh_lock
+
+    db = tmp_path / "gwr.duckdb"
+    with refresh_lock(tmp_path / ".refresh.lock", owner="the other run"):
+        res = runner.invoke(cli, ["refresh", "--db", str(db)])
+    assert res.exit_code == 2, res.output
+    assert "another refresh is already running" in res.output
+    assert "--wait" in res.output
+    assert not db.exists()

@@ -142,7 +142,7 @@ def _build_raw(db: Path) -> str:
     except ImportError:
         write_raw = None
     if write_raw is not None:
-        write_raw(db, parsed, run_id=RUN_ID)
+        write_raw(f"duckdb:///{db}", parsed, run_id=RUN_ID)
         return "extractor+load"
     docs, sents, facts = [], [], []
     for p in parsed:
@@ -234,7 +234,10 @@ def test_corrupted_evidence_and_duplicate_fact_id_block_publication(db, tmp_path
         db,
         # shift the offsets of one fact by one character: its evidence no longer matches
         f"UPDATE raw.facts SET char_start = char_start + 1, char_end = char_end + 1 WHERE fact_id = '{fact_id}'",
-        # and load another fact twice
+        # and load another fact twice (on a copy of the table without the loader's primary key)
+        "CREATE TABLE raw.facts_copy AS SELECT * FROM raw.facts",
+        "DROP TABLE raw.facts",
+        "ALTER TABLE raw.facts_copy RENAME TO facts",
         "INSERT INTO raw.facts SELECT * FROM raw.facts WHERE fact_id = "
         "(SELECT max(fact_id) FROM raw.facts)",
     )
