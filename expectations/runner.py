@@ -82,6 +82,9 @@ class CheckResult:
     def as_row(self) -> dict:
         return {c: getattr(self, c) for c in DQ_COLUMNS}
 
+    def __str__(self) -> str:
+        return self.describe()
+
 
 @dataclass
 class SuiteOutcome:

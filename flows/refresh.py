@@ -256,7 +256,10 @@ def _check(stage: str, build_db: Path, run_id: str, docs_dir: Path | None) -> Ch
         suite=str(outcome.suite),
         passed=int(outcome.passed),
         failed=int(outcome.failed),
-        blocking_failures=[str(b) for b in (outcome.blocking_failures or [])],
+        blocking_failures=[
+            b.describe() if hasattr(b, "describe") else str(b)
+            for b in (outcome.blocking_failures or [])
+        ],
         data_docs_index=str(outcome.data_docs_index) if outcome.data_docs_index else None,
     )
     outcome.raise_for_blocking()  # QualityGateError naming the expectation and the table
@@ -329,7 +332,12 @@ def refresh(
         refresh_lock(settings.lock_path, wait=wait, owner=run_id) if take_lock else nullcontext()
     )
     with lock:
-        clean_stale_builds(settings.build_dir)
+        stale = clean_stale_builds(settings.build_dir)
+        if stale:
+            log.warning(
+                "removed leftovers of %d killed or failed run(s) from %s: %s",
+                len(stale), settings.build_dir, ", ".join(p.name for p in stale),
+            )
         build_db: Path | None = None
         try:
             build_db = start_build(published, settings.build_dir, run_id)
@@ -372,7 +380,10 @@ def refresh(
                 )
             except Exception as rec_err:  # never hide the run's own error
                 log.error("could not record failed run %s: %s", run_id, rec_err)
-            log.error("run %s failed; %s left unchanged. %s", run_id, published, run.message)
+            log.error(
+                "run %s failed; %s left unchanged (the failed build stays in %s until the next "
+                "run, for inspection). %s", run_id, published, settings.build_dir, run.message,
+            )
             try:
                 e.gwr_run_id = run_id  # type: ignore[attr-defined]  (read by `gwr refresh`)
             except Exception:

@@ -155,6 +155,23 @@ class TestRefreshFlow:
         assert not build_dir.exists() or not any(build_dir.iterdir())
         assert not (db.parent / (db.name + ".wal")).exists()
 
+    def test_gwr_eval_scores_the_warehouse(self, warehouse, repo_root):
+        from click.testing import CliRunner
+
+        from flows.cli import cli
+
+        _, db = warehouse
+        gold = [str(repo_root / "tests" / "gold" / Path(n).with_suffix(".csv").name) for n in SAMPLE_FILES]
+        args = ["eval", "--db", str(db)] + [a for g in gold for a in ("--gold", g)]
+        res = CliRunner().invoke(cli, args)
+        assert res.exit_code == 0, res.output
+        assert "overall" in res.output
+        res = CliRunner().invoke(cli, [*args, "--json"])
+        assert res.exit_code == 0, res.output
+        import json
+
+        assert isinstance(json.loads(res.output), dict)
+
     def test_blocking_check_failure_publishes_nothing(self, warehouse, small_corpus, monkeypatch):
         from flows.refresh import refresh
         import ingestion.load
