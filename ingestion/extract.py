@@ -52,6 +52,7 @@ class Rules:
     rank_both: list[str]
     league_re: re.Pattern
     league_scope_re: re.Pattern
+    contextual_filler_re: re.Pattern
     place_suffix_re: re.Pattern
     self_region: set[str]
     alias_re: re.Pattern
@@ -110,6 +111,7 @@ def rules() -> Rules:
         rank_both=r["rank_both_words"],
         league_re=re.compile(r["league_table"]),
         league_scope_re=re.compile(r["league_scope"]),
+        contextual_filler_re=re.compile(r["contextual_fillers"]),
         place_suffix_re=re.compile(r["place_suffix"]),
         self_region=set(r["self_region_words"]),
         alias_re=re.compile(_alt(names)),
@@ -198,8 +200,15 @@ def _indicator_mentions(s: str, tokens: list[tuple[str, int, int]], R: Rules) ->
             cut = max(before.rfind("其中"), before.rfind(";"))
             if cut >= 0:
                 before = before[cut:]
-            if needs.search(before):
-                found.setdefault((m.start(), m.end()), Mention(m.start(), m.end(), head, (code,)))
+            if not needs.search(before):
+                continue
+            # the earlier word is in an earlier clause: then nothing but fillers (面积和, 预计…) may
+            # stand before the head in its own clause ("再生稻和高粱面积、产量…" is not grain)
+            clause_start = max(s.rfind(ch, 0, m.start()) for ch in ",;:。") + 1
+            own = s[clause_start : m.start()]
+            if not needs.search(own) and R.contextual_filler_re.sub("", own):
+                continue
+            found.setdefault((m.start(), m.end()), Mention(m.start(), m.end(), head, (code,)))
     chosen: list[Mention] = []
     for m in sorted(found.values(), key=lambda x: (-(x.end - x.start), x.start)):
         if not any(m.start < c.end and c.start < m.end for c in chosen):
@@ -594,6 +603,9 @@ def _qualifier(s: str, mention: Mention, tokens, R: Rules) -> str:
         return ""
     a, _ = _clause_bounds(s, mention.start)
     head = s[a : mention.start]
+    per_unit = re.search(rf"[{CJK}]均$", head)  # 人均, 亩均, 户均: a per-unit figure
+    if per_unit:
+        return per_unit.group(0)
     # drop lead words and connectors standing right before the name (…完成|实现|预计…)
     while True:
         m = re.search(rf"(?:{R.lead_re.pattern}|{R.connector_re.pattern})$", head)
@@ -609,8 +621,6 @@ def _qualifier(s: str, mention: Mention, tokens, R: Rules) -> str:
     if (last.word in R.d.region_names or last.word in R.self_region or R.lead_re.fullmatch(last.word)
             or R.connector_re.fullmatch(last.word)):
         return ""
-    if last.word.endswith("均"):  # 人均, 亩均, 户均: a per-unit figure
-        return last.word
     if last.flag[:1] in ("n", "j", "l", "s") or last.flag in ("eng", "nz", "an", "vn"):
         if last.flag == "vn" and len(words) == 1:
             return ""
