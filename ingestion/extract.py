@@ -566,6 +566,8 @@ def _sentence_facts(s: str, base: int, no: int, ctx: Context, R: Rules) -> list[
         for w in ("左右", "以上", "以内", "上下"):
             if after.startswith(w):
                 ev_end = num.end + len(w)
+        if inline_target and s[ev_end : ev_end + 1] == ")":
+            ev_end += 1  # 增长58.3%(目标10.5%): the whole parenthesis
         estimate = estimate_pos is not None and estimate_pos < num.start and kind == "actual"
         region = place if place else region_for(mention, num.start)
         out.append(make(kind, mention, code, mention.raw, measure, ev_start, ev_end,
