@@ -41,7 +41,7 @@ class Rules:
     completion_re: re.Pattern
     connector_re: re.Pattern
     skip_re: re.Pattern
-    periods: list[tuple[re.Pattern, tuple[int, int] | None]]
+    periods: list[tuple[re.Pattern, tuple[int, int] | str | None]]
     estimate_re: re.Pattern
     notice_target_re: re.Pattern
     inline_target_re: re.Pattern
@@ -80,9 +80,9 @@ def rules() -> Rules:
     range_re = re.compile(
         rf"(?<![\d.第])(?P<lo>\d+(?:\.\d+)?)\s*(?P<u1>%)?\s*[-—~至到]\s*(?P<hi>\d+(?:\.\d+)?)\s*(?P<unit>%|{units})"
     )
-    periods: list[tuple[re.Pattern, tuple[int, int] | None]] = []
+    periods: list[tuple[re.Pattern, tuple[int, int] | str | None]] = []
     for p in r["periods"]:
-        months = None if p["months"] == "match" else tuple(p["months"])
+        months = None if p["months"] == "match" else p["months"] if p["months"] == "to_month" else tuple(p["months"])
         periods.append((re.compile(p["pattern"]), months))
     names = list(d.aliases) + list(d.groups)
     contextual = [(c["head"], re.compile(c["needs_before"]), c["indicator"], int(c.get("window", 20)))
@@ -265,7 +265,15 @@ def _period_in(text: str, R: Rules) -> tuple[int, int] | None:
     best: tuple[int, tuple[int, int]] | None = None
     for rx, months in R.periods:
         for m in rx.finditer(text):
-            per = months or (int(m.group(1)), int(m.group(2)))
+            if months is None:
+                per = (int(m.group(1)), int(m.group(2)))
+            elif months == "to_month":
+                last = cn_to_int(m.group(1))
+                if not last or not 1 <= last <= 12:
+                    continue
+                per = (1, last)
+            else:
+                per = months
             if per[0] > per[1]:
                 continue
             if best is None or m.start() > best[0]:
@@ -498,9 +506,11 @@ def _sentence_facts(s: str, base: int, no: int, ctx: Context, R: Rules) -> list[
                 mention = None
         clause = s[a : _clause_bounds(s, num.start)[1]]
         window = s[mention.start : num.end] if mention else clause
-        if R.skip_re.search(clause) or (mention and R.skip_re.search(s[mention.end : num.start])):
+        completion_here = bool(R.completion_re.search(s[max(0, num.start - 14) : num.start]))
+        if not completion_here and (
+                R.skip_re.search(clause) or (mention and R.skip_re.search(s[mention.end : num.start]))):
             continue
-        inline_target = bool(R.inline_target_re.search(s[max(0, num.start - 8) : num.start]))
+        inline_target = not completion_here and bool(R.inline_target_re.search(s[max(0, num.start - 10) : num.start]))
         if mention is not None and place is None:
             leftover = _strip_gap(s[mention.end : num.start], R)
             if len(leftover) > 1 or _qualifier(s, mention, tokens, R):
@@ -543,6 +553,15 @@ def _sentence_facts(s: str, base: int, no: int, ctx: Context, R: Rules) -> list[
                 continue
         conv = _convert(num, code, R)
         if conv is None:
+            if R.d.units[num.unit_raw].kind == "money_usd":
+                # 进出口总额50亿美元: not convertible to 亿元, so kept in the raw layer only, under a
+                # name that says why (it shows in the list of unknown indicator names)
+                u = R.d.units[num.unit_raw]
+                kind = "target" if (ctx.in_plan and meta.kind == "work_report") or is_notice_target else "actual"
+                out.append(make(kind, mention, None, f"{mention.raw}({u.standard})", measure,
+                                evidence_start(mention.start, num.end), num.end, value=num.value * u.factor,
+                                unit=u.standard, value_raw=num.raw, comparator="exact" if kind == "target" else None,
+                                period=period_at(num.start, kind)))
             continue
         std_value, unit = conv
         if measure in ("growth_pct", "rate_pct", "completion_pct"):

@@ -295,3 +295,54 @@ def test_every_fact_of_the_corpus_has_exact_evidence():
             for s in pd.sentences:
                 assert text[s.char_start : s.char_end] == s.text
     assert n > 500
+
+
+# ---------------------------------------------------------------- phrasings outside the corpus
+# Real phrasings of other notices and reports (the held-out material this must generalise to).
+
+
+@pytest.mark.parametrize("prefix,months", [
+    ("截至9月底,", (1, 9)), ("前10个月,", (1, 10)), ("1-6月份,", (1, 6)), ("前三个月,", (1, 3)),
+])
+def test_more_periods(prefix, months):
+    text = "关于2022年《政府工作报告》确定主要目标任务进展情况的通报\n" + prefix + "全市地区生产总值增长4.4%。"
+    f = one(text, kind="actual", indicator="gdp")
+    assert (f.period_start_month, f.period_end_month) == months
+
+
+def test_estimate_for_the_whole_year():
+    text = "关于2022年《政府工作报告》确定主要目标任务三季度进展情况的通报\n1-9月,全市粮食种植面积302.85万亩,预计全年粮食产量122.23万吨。"
+    f = one(text, kind="actual", indicator="grain_output")
+    assert f.estimate and (f.period_start_month, f.period_end_month) == (1, 12)
+
+
+def test_completion_share_of_the_annual_plan_is_not_skipped_as_a_share():
+    text = "关于2022年重点工作完成情况的通报\n1-9月,全市固定资产投资完成320亿元,占全年任务的75.2%。"
+    f = one(text, indicator="fixed_asset_investment", measure="completion_pct")
+    assert f.value == 75.2 and f.kind == "actual"
+
+
+def test_annual_target_written_after_the_actual():
+    text = "关于2022年重点工作完成情况的通报\n1-6月,全市地区生产总值增长5.1%,年度目标8%。"
+    t = one(text, kind="target", indicator="gdp")
+    a = one(text, kind="actual", indicator="gdp")
+    assert (t.value, a.value, a.period_end_month) == (8, 5.1, 6)
+
+
+def test_decline_words():
+    text = WORK_HEAD + "全市进出口总额降低3.2%。\n" + PLAN_HEAD + "生产总值增长6%。"
+    assert one(text, kind="actual", indicator="import_export").value == -3.2
+
+
+def test_dollar_figures_are_kept_raw_not_converted():
+    """乐昌市 2023: 确保外贸进出口额达5000万美元 has no exchange rate: raw layer only."""
+    text = WORK_HEAD + PLAN_HEAD + "生产总值增长6%。确保外贸进出口额达5000万美元。"
+    f = one(text, unit="亿美元")
+    assert f.indicator is None and f.value == pytest.approx(0.5) and "美元" in f.indicator_raw
+
+
+def test_rank_in_a_named_city():
+    """彬州市 2023: 增长6.8%、排咸阳第一."""
+    text = WORK_HEAD + "生产总值326.3亿元,增长6.8%、排咸阳第一。\n" + PLAN_HEAD + "生产总值增长6%。"
+    f = one(text, kind="ranking")
+    assert (f.rank, f.rank_scope, f.measure, f.indicator) == (1, "咸阳", "growth_pct", "gdp")
