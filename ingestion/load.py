@@ -75,13 +75,38 @@ facts = sa.Table(
     sa.Column("run_id", sa.String, nullable=False),
 )
 
-BATCH_ROWS = 5000
+BATCH_ROWS = 20000
 
 
 def _batches(rows: Iterable[dict], n: int = BATCH_ROWS) -> Iterator[list[dict]]:
     it = iter(rows)
     while batch := list(islice(it, n)):
         yield batch
+
+
+def insert_rows(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
+    """Insert rows in the connection's transaction.
+
+    Portable path: SQLAlchemy Core executemany (PostgreSQL and others). On DuckDB the same
+    transaction takes the batch as a DataFrame in one statement, ~15x faster than executemany,
+    which matters at tens of thousands of documents (see BENCHMARKS.md).
+    """
+    if not rows:
+        return
+    if conn.dialect.name == "duckdb":
+        import pandas as pd
+
+        cols = [c.name for c in table.columns]
+        frame = pd.DataFrame.from_records(rows, columns=cols)
+        driver = conn.connection.driver_connection
+        name = f"_gwr_batch_{table.name}"
+        driver.register(name, frame)
+        try:
+            driver.execute(f'insert into "{table.schema}"."{table.name}" by name select * from {name}')
+        finally:
+            driver.unregister(name)
+    else:
+        conn.execute(table.insert(), rows)
 
 
 def create_engine(db_url: str) -> sa.Engine:
@@ -119,7 +144,7 @@ def write_raw(db_url: str, parsed: Iterable[ParsedDocument], run_id: str, replac
                         conn.execute(t.delete().where(t.c.document_id.in_(ids)))
                 for table, rows in ((documents, doc_rows), (sentences, sent_rows), (facts, fact_rows)):
                     for batch in _batches(rows):
-                        conn.execute(table.insert(), batch)
+                        insert_rows(conn, table, batch)
                     counts[table.name] += len(rows)
                     rows.clear()
 

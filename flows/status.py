@@ -1,0 +1,200 @@
+"""`gwr status`: the state of a warehouse on one screen.
+
+Reads the published file through the sandboxed read-only connection of flows.sql (nothing is
+written, not even the refresh lock file) and reports: whether a refresh is running now, the last
+runs (ops.runs), the rows per mart, the data-quality checks of the latest run with the failing
+ones (ops.dq_results) and the files it quarantined (ops.ingest_errors).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import fcntl
+import os
+from pathlib import Path
+from typing import Any
+
+from flows.sql import connect_sandboxed, display_width, query_rows, table_exists, truncate
+
+LAST_RUNS = 5
+MAX_LISTED = 5  # failing checks / quarantined files listed before "... and N more"
+
+
+def refresh_running(lock_path: Path) -> str | None:
+    """The holder of the refresh lock ("pid 123, run ..., since ...") when a refresh runs, else None.
+
+    Opens the lock file read-only and only if it exists, so that status writes nothing.
+    """
+    try:
+        fd = os.open(lock_path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError as e:
+            if e.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                holder = os.pread(fd, 512, 0).decode("utf-8", "replace").strip()
+                return holder or "another process"
+            raise
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)
+
+
+def collect(db_path: Path) -> dict[str, Any]:
+    """Everything `gwr status` shows, as plain data."""
+    db_path = Path(db_path)
+    st = db_path.stat()
+    info: dict[str, Any] = {
+        "db": str(db_path),
+        "size_bytes": st.st_size,
+        "modified": dt.datetime.fromtimestamp(st.st_mtime, dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
+        "refresh_running": refresh_running(db_path.parent / ".refresh.lock"),
+        "data_docs": str(db_path.parent / "data_docs" / "index.html")
+        if (db_path.parent / "data_docs" / "index.html").exists() else None,
+    }
+    con = connect_sandboxed(db_path)
+    try:
+        info["runs"] = (
+            query_rows(
+                con,
+                "SELECT run_id, started, finished, state, documents_seen, documents_parsed, facts, "
+                "errors, message FROM ops.runs ORDER BY started DESC NULLS LAST LIMIT ?",
+                [LAST_RUNS],
+            )
+            if table_exists(con, "ops", "runs") else []
+        )
+        marts = [
+            r["table_name"]
+            for r in query_rows(
+                con,
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' "
+                "ORDER BY table_name",
+            )
+        ]
+        info["marts"] = {
+            f"marts.{t}": con.execute(f'SELECT count(*) FROM marts."{t}"').fetchone()[0] for t in marts
+        }
+        latest = info["runs"][0]["run_id"] if info["runs"] else None
+        info["latest_run"] = latest
+        checks: dict[str, Any] = {"run_id": None, "by_suite": [], "failing": []}
+        if table_exists(con, "ops", "dq_results"):
+            # the latest run that recorded checks (a run that failed before checking has none)
+            row = con.execute(
+                "SELECT run_id FROM ops.dq_results GROUP BY run_id ORDER BY max(checked_at) DESC LIMIT 1"
+            ).fetchone()
+            if row:
+                checks["run_id"] = row[0]
+                checks["by_suite"] = query_rows(
+                    con,
+                    "SELECT suite, count(*) FILTER (WHERE success) AS passed, "
+                    "count(*) FILTER (WHERE NOT success) AS failed FROM ops.dq_results "
+                    "WHERE run_id = ? GROUP BY suite ORDER BY min(checked_at)",
+                    [row[0]],
+                )
+                checks["failing"] = query_rows(
+                    con,
+                    "SELECT suite, table_name, expectation, column_name, blocking, unexpected_count, "
+                    "observed_value, unexpected_sample FROM ops.dq_results "
+                    "WHERE run_id = ? AND NOT success ORDER BY blocking DESC, suite, table_name, expectation",
+                    [row[0]],
+                )
+        info["checks"] = checks
+        info["quarantined"] = (
+            query_rows(
+                con,
+                'SELECT file, reason, "at" FROM ops.ingest_errors WHERE run_id = ? ORDER BY file',
+                [latest],
+            )
+            if latest and table_exists(con, "ops", "ingest_errors") else []
+        )
+    finally:
+        con.close()
+    return info
+
+
+def _ts(v) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, dt.datetime):
+        return v.strftime("%Y-%m-%d %H:%M:%S")
+    return str(v)
+
+
+def _duration(a, b) -> str:
+    if isinstance(a, dt.datetime) and isinstance(b, dt.datetime):
+        return f"{(b - a).total_seconds():.0f} s"
+    return "-"
+
+
+def _grid(header: list[str], rows: list[list[str]], right: set[int] = frozenset(), indent: str = "  ") -> list[str]:
+    widths = [max(display_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells):
+        out = []
+        for i, (c, w) in enumerate(zip(cells, widths)):
+            pad = " " * (w - display_width(c))
+            out.append(pad + c if i in right else c + pad)
+        return (indent + "  ".join(out)).rstrip()
+
+    return [line(header), *(line(r) for r in rows)]
+
+
+def render_text(info: dict[str, Any], width: int = 100) -> str:
+    size_mb = info["size_bytes"] / 1e6
+    lines = [f"warehouse {info['db']}  ({size_mb:.1f} MB, written {info['modified']})"]
+    if info["refresh_running"]:
+        lines.append(f"  a refresh is running now ({info['refresh_running']})")
+
+    runs = info["runs"]
+    lines.append("")
+    lines.append(f"last runs ({len(runs)} shown, newest first; times UTC)" if runs else "last runs: none recorded")
+    if runs:
+        rows = [
+            [r["run_id"], _ts(r["started"]), _duration(r["started"], r["finished"]), str(r["state"]),
+             str(r["documents_parsed"] or 0), str(r["facts"] or 0), str(r["errors"] or 0),
+             truncate(str(r["message"] or ""), max(20, width - 100))]
+            for r in runs
+        ]
+        lines += _grid(["run", "started", "took", "state", "docs", "facts", "quarantined", "message"],
+                       rows, right={4, 5, 6})
+
+    lines.append("")
+    lines.append("rows per mart")
+    lines += _grid(["mart", "rows"], [[k, str(v)] for k, v in info["marts"].items()], right={1})
+
+    checks = info["checks"]
+    lines.append("")
+    if not checks["run_id"]:
+        lines.append("data-quality checks: none recorded")
+    else:
+        total_p = sum(s["passed"] for s in checks["by_suite"])
+        total_f = sum(s["failed"] for s in checks["by_suite"])
+        per = ", ".join(f"{s['suite']} {s['passed']}/{s['passed'] + s['failed']}" for s in checks["by_suite"])
+        lines.append(f"data-quality checks of run {checks['run_id']}: {total_p} passed, {total_f} failed ({per} passed)")
+        for f in checks["failing"][:MAX_LISTED]:
+            target = f["table_name"] + (f".{f['column_name']}" if f["column_name"] else "")
+            detail = (f"{f['unexpected_count']} unexpected" if f["unexpected_count"] is not None
+                      else f"observed {f['observed_value']}")
+            sample = f"  e.g. {f['unexpected_sample']}" if f["unexpected_sample"] else ""
+            kind = "BLOCKING" if f["blocking"] else "warning"
+            lines.append(truncate(f"  {kind}  {f['suite']}: {f['expectation']} on {target} ({detail}){sample}", width))
+        if len(checks["failing"]) > MAX_LISTED:
+            lines.append(f"  ... and {len(checks['failing']) - MAX_LISTED} more (select * from ops.dq_results where not success)")
+
+    q = info["quarantined"]
+    lines.append("")
+    if not q:
+        lines.append("quarantined files (latest run): none")
+    else:
+        lines.append(f"quarantined files (latest run): {len(q)}")
+        for e in q[:MAX_LISTED]:
+            lines.append(truncate(f"  {e['file']}: {e['reason']}", width))
+        if len(q) > MAX_LISTED:
+            lines.append(f"  ... and {len(q) - MAX_LISTED} more (select * from ops.ingest_errors)")
+    if info["data_docs"]:
+        lines.append(f"Data Docs: {info['data_docs']}")
+    return "\n".join(lines)
