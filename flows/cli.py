@@ -274,6 +274,12 @@ def eval_cmd(gold: tuple[Path, ...], db: str | None, as_json: bool) -> None:
         click.echo(report.render_text())
 
 
+from flows.cli_users import USER_COMMANDS  # noqa: E402  (gwr sql, status, report, docs)
+
+for _command in USER_COMMANDS:
+    cli.add_command(_command)
+
+
 def main() -> None:
     """Console-script entry point (`gwr`)."""
     cli(prog_name="gwr")

@@ -155,12 +155,15 @@ def render_text(info: dict[str, Any], width: int = 100) -> str:
     if runs:
         rows = [
             [r["run_id"], _ts(r["started"]), _duration(r["started"], r["finished"]), str(r["state"]),
-             str(r["documents_parsed"] or 0), str(r["facts"] or 0), str(r["errors"] or 0),
-             truncate(str(r["message"] or ""), max(20, width - 100))]
+             str(r["documents_parsed"] or 0), str(r["facts"] or 0), str(r["errors"] or 0)]
             for r in runs
         ]
-        lines += _grid(["run", "started", "took", "state", "docs", "facts", "quarantined", "message"],
-                       rows, right={4, 5, 6})
+        grid = _grid(["run", "started", "took", "state", "docs", "facts", "quarantined"], rows, right={4, 5, 6})
+        lines.append(grid[0])
+        for r, line in zip(runs, grid[1:]):
+            lines.append(line)
+            if r["state"] != "succeeded" and r["message"]:  # why a run failed
+                lines.append(truncate(f"    └ {r['message']}", width))
 
     lines.append("")
     lines.append("rows per mart")

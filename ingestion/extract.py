@@ -121,7 +121,11 @@ def rules() -> Rules:
         target_restated_re=re.compile(r["target_restated"]),
         lead_re=re.compile(_alt(r["lead_words"])),
         skip_paragraph_re=re.compile("|".join(r["skip_paragraph_patterns"])),
-        has_candidate_re=re.compile(rf"\d|第[一二三四五六七八九十]|首位|{'|'.join(r['qualitative_phrases'])}"),
+        # a sentence is segmented only when it can hold a fact: a number with a unit, a rank, a
+        # league table or a qualitative target phrase (most sentences of a report hold none)
+        has_candidate_re=re.compile(
+            rf"\d\s*(?:{units})|(?:{r['rank_number']})|{r['league_table']}|{'|'.join(r['qualitative_phrases'])}"
+        ),
     )
 
 
@@ -143,6 +147,18 @@ def _tokenizer():
     for c in rules().contextual:
         tok.add_word(c[0], freq=50_000)
     return tok
+
+
+def _segment_signal_parts(s: str, R: "Rules") -> list[tuple[str, int, int]]:
+    """Segment only the ;-separated parts of a sentence that can hold a fact: a figure never takes
+    its subject across a semicolon, so the other parts need no segmentation."""
+    tokens: list[tuple[str, int, int]] = []
+    pos = 0
+    for part in s.split(";"):
+        if R.has_candidate_re.search(part):
+            tokens.extend((w, a + pos, b + pos) for w, a, b in segment(part))
+        pos += len(part) + 1
+    return tokens
 
 
 def segment(text: str) -> list[tuple[str, int, int]]:
@@ -408,7 +424,7 @@ def extract_facts(doc_id: str, text: str, sentences: list[Span], meta: DocMeta) 
 
 def _sentence_facts(s: str, base: int, no: int, ctx: Context, R: Rules) -> list[FactRecord]:
     meta = ctx.meta
-    tokens = segment(s)
+    tokens = _segment_signal_parts(s, R)
     mentions = _indicator_mentions(s, tokens, R)
     nums = _numbers(s, R)
     is_notice_target = (

@@ -14,14 +14,18 @@ _EXTRA = {
     "，": ",", "；": ";", "：": ":", "（": "(", "）": ")", "％": "%", "．": ".",
     "－": "-", "～": "~", "﹪": "%", "—": "—", "–": "—", "―": "—", "‐": "-", "﹣": "-",
 }
-_TABLE = str.maketrans({**_FULLWIDTH, **_EXTRA})
+
+
+_MAP = {**_FULLWIDTH, **_EXTRA}
+_NEEDS = re.compile("[" + "".join(re.escape(k) for k in _MAP) + "]")
 
 
 def normalize(text: str) -> str:
-    """Fold full-width digits, letters and punctuation to ASCII, one character for one."""
-    out = text.translate(_TABLE)
-    assert len(out) == len(text)
-    return out
+    """Fold full-width digits, letters and punctuation to ASCII, one character for one.
+
+    (A regex over the few characters to fold is several times faster than str.translate, which
+    looks every character up in a dict.)"""
+    return _NEEDS.sub(lambda m: _MAP[m.group(0)], text)
 
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
