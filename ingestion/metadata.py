@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -52,6 +53,13 @@ def _first_date(head: str) -> dt.date | None:
     return None
 
 
+@functools.lru_cache(maxsize=1)
+def _names_re() -> re.Pattern:
+    """All gazetteer names of three characters or more, longest first, as one pattern."""
+    names = sorted((n for n in dictionaries.load().region_names if len(n) >= 3), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names)) or r"(?!x)x")
+
+
 def infer_region(text: str) -> str | None:
     """The reporting region: named in a title or issuer, else the gazetteer name said most often."""
     norm = normalize(text)
@@ -69,10 +77,7 @@ def infer_region(text: str) -> str | None:
         m = re.search(rx, head, re.M)
         if m and (m.group(1) in names or not names):
             return m.group(1)
-    counts: Counter[str] = Counter()
-    for name in names:
-        if len(name) >= 3 and name in norm:
-            counts[name] = norm.count(name)
+    counts: Counter[str] = Counter(m.group(0) for m in _names_re().finditer(norm))
     if not counts:
         return None
     # A notice addressed to townships and streets (乡镇, 街道) comes from a county-level government:
