@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ingestion.records import ParsedDocument
 
@@ -21,19 +22,35 @@ class ParseOutcome:
     path: Path
     documents: list[ParsedDocument]
     error: str | None = None  # the reason in plain words when the file was not usable
+    job: "ParseJob | None" = None  # what was asked, when a ParseJob was given
 
 
-def parse_one(path: Path) -> ParseOutcome:
+@dataclass(frozen=True)
+class ParseJob:
+    """A file with what the parser needs beyond its path (picklable: it crosses processes)."""
+
+    path: Path
+    overrides: tuple[tuple[str, Any], ...] = ()
+    source_path: str | None = None  # recorded as raw.documents.source_path (a URL for a page)
+    max_bytes: int | None = None
+
+
+def parse_one(item: Path | ParseJob) -> ParseOutcome:
     """Never raises: an unusable file becomes an outcome with its reason."""
     from ingestion.pipeline import parse_path
     from ingestion.readers import UnreadableFile
 
+    job = item if isinstance(item, ParseJob) else None
+    path = Path(job.path if job else item)
     try:
-        return ParseOutcome(Path(path), parse_path(Path(path)))
+        if job is None:
+            return ParseOutcome(path, parse_path(path))
+        docs = parse_path(path, dict(job.overrides), max_bytes=job.max_bytes, source_path=job.source_path)
+        return ParseOutcome(path, docs, job=job)
     except UnreadableFile as exc:
-        return ParseOutcome(Path(path), [], exc.reason)
+        return ParseOutcome(path, [], exc.reason, job=job)
     except Exception as exc:  # a parser bug must not lose the other files
-        return ParseOutcome(Path(path), [], f"the parser failed on it: {type(exc).__name__}: {exc}")
+        return ParseOutcome(path, [], f"the parser failed on it: {type(exc).__name__}: {exc}", job=job)
 
 
 def _warm() -> None:
@@ -47,9 +64,9 @@ def default_workers() -> int:
     return max(1, int(env)) if env else max(1, os.cpu_count() or 1)
 
 
-def parse_files(paths: Iterable[Path], workers: int | None = None, min_parallel: int = 8) -> Iterator[ParseOutcome]:
-    """Outcomes for the files, in their order. Few files are parsed in-process (a pool costs a
-    jieba load per worker, ~1 s)."""
+def parse_files(paths: Iterable[Path | ParseJob], workers: int | None = None, min_parallel: int = 8) -> Iterator[ParseOutcome]:
+    """Outcomes for the files (paths or ParseJobs), in their order. Few files are parsed
+    in-process (a pool costs a jieba load per worker, ~1 s)."""
     paths = list(paths)
     workers = default_workers() if workers is None else workers
     if workers <= 1 or len(paths) < min_parallel:

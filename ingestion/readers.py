@@ -280,18 +280,21 @@ def html_main_text(html: str) -> str:
 
     out: list[str] = []
 
+    def inline(s: str) -> str:  # whitespace in the HTML source: a line break between CJK is none
+        return re.sub(r"\s+", " ", _CJK_BREAK.sub("", s))
+
     def walk(el) -> None:
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         block = tag in _BLOCK_TAGS
         if tag == "pre":
             out.append("\n" + "".join(el.itertext()) + "\n")
             if el.tail:
-                out.append(el.tail)
+                out.append(inline(el.tail))
             return
         if block:
             out.append("\n")
         if el.text:
-            out.append(el.text)
+            out.append(inline(el.text))
         for child in el:
             walk(child)
         if tag in ("td", "th"):
@@ -299,12 +302,12 @@ def html_main_text(html: str) -> str:
         if block:
             out.append("\n")
         if el.tail:
-            out.append(el.tail)
+            out.append(inline(el.tail))
 
     body = root.find("body")
     walk(body if body is not None else root)
     text = "".join(out)
-    text = _CJK_BREAK.sub("", text.replace("\xa0", " "))
+    text = text.replace("\xa0", " ")
     lines = [re.sub(r"[ \t\r\f\v]+", " ", ln).strip() for ln in text.split("\n")]
     text = "\n".join(ln for ln in lines if ln)
     return text
@@ -312,8 +315,9 @@ def html_main_text(html: str) -> str:
 
 def _looks_like_html(text: str) -> bool:
     head = text.lstrip("\ufeff \t\r\n")[:512].lower()
-    return head.startswith(("<!doctype html", "<html", "<?xml")) and "<html" in text[:4096].lower() \
-        or head.startswith(("<!doctype html", "<html"))
+    if head.startswith(("<!doctype html", "<html")):
+        return True
+    return head.startswith("<?xml") and "<html" in text[:4096].lower()
 
 
 # ---------------------------------------------------------------------------------- docx and PDF
