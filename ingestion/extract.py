@@ -13,6 +13,7 @@ How it reads a sentence (the rules themselves are data: ingestion/rules/*.yaml a
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, field
@@ -393,7 +394,6 @@ def extract_facts(doc_id: str, text: str, sentences: list[Span], meta: DocMeta) 
     horizon_res = [fill(p) for p in R.d.rules["horizon_start_patterns"]]
     facts: list[FactRecord] = []
     line_starts = [0] + [m.end() for m in re.finditer("\n", norm)]
-    import bisect
 
     for no, sp in enumerate(sentences):
         s = norm[sp.start : sp.end]
@@ -437,9 +437,6 @@ def _sentence_facts(s: str, base: int, no: int, ctx: Context, R: Rules) -> list[
     is_notice_target = (
         meta.kind == "progress_notice" and bool(R.notice_target_re.match(s)) and _period_in(s, R) is None
     )
-    sentence_period = _period_in(s, R)
-    if sentence_period and not R.inline_target_re.search(s[: 0]):
-        pass
     estimate_pos = (m.start() if (m := R.estimate_re.search(s)) else None)
     out: list[FactRecord] = []
 
@@ -486,7 +483,6 @@ def _sentence_facts(s: str, base: int, no: int, ctx: Context, R: Rules) -> list[
         return a
 
     # ---- league tables: 排名前三位分别是:A、B、C,后三位分别是:D、E、F
-    consumed: set[int] = set()
     for lm in R.league_re.finditer(s):
         direction = "bottom" if lm.group("dir") in ("后", "末") else "top"
         items_text = s[lm.end():]
