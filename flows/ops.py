@@ -4,10 +4,19 @@ ops.runs           one row per refresh run (state running → succeeded | failed
 ops.ingest_errors  one row per input file that could not be parsed (the run goes on without it)
 ops.dq_results     one row per expectation evaluated (written by expectations.runner, or here from
                    a SuiteOutcome when the runner does not write it)
+ops.source_files   one row per source (file path or URL) ever ingested: its file hash, size and
+                   mtime, the extractor version and overrides it was parsed with, and whether it
+                   is loaded, quarantined or removed (the state of incremental refresh)
+ops.http_cache     one row per URL source: the ETag / Last-Modified validators of its last body
+                   and where that body is cached (<db dir>/.cache/http/)
+ops.state          key/value: `models_fingerprint`, the hash of the dbt project and the quality
+                   suites the published marts were built and checked with
 
 ops.runs columns: run_id, started, finished, state, documents_seen (report files discovered),
-documents_parsed (documents parsed from them; a file holding N reports gives N), facts (facts
-loaded), errors (files quarantined in ops.ingest_errors), message (summary or error).
+documents_parsed (documents parsed in this run; a file holding N reports gives N; 0 when nothing
+changed), facts (facts loaded in this run), errors (files quarantined in ops.ingest_errors),
+message (summary or error), files_unchanged (sources skipped as unchanged), documents_removed
+(documents marked removed because their source is gone).
 """
 
 from __future__ import annotations
@@ -38,12 +47,63 @@ DDL = [
         reason VARCHAR,
         "at" TIMESTAMP
     )""",
+    # added for incremental refresh: older warehouses get the columns on first use
+    "ALTER TABLE ops.runs ADD COLUMN IF NOT EXISTS files_unchanged INTEGER",
+    "ALTER TABLE ops.runs ADD COLUMN IF NOT EXISTS documents_removed INTEGER",
+    """CREATE TABLE IF NOT EXISTS ops.source_files (
+        source VARCHAR PRIMARY KEY,
+        local_path VARCHAR,
+        file_hash VARCHAR,
+        size BIGINT,
+        mtime_ns BIGINT,
+        overrides VARCHAR,
+        extractor_version VARCHAR,
+        status VARCHAR,
+        documents INTEGER,
+        reason VARCHAR,
+        first_seen TIMESTAMP,
+        changed_at TIMESTAMP,
+        checked_at TIMESTAMP,
+        removed_at TIMESTAMP,
+        run_id VARCHAR
+    )""",
+    """CREATE TABLE IF NOT EXISTS ops.http_cache (
+        url VARCHAR PRIMARY KEY,
+        etag VARCHAR,
+        last_modified VARCHAR,
+        body_path VARCHAR,
+        body_sha256 VARCHAR,
+        size BIGINT,
+        content_type VARCHAR,
+        fetched_at TIMESTAMP,
+        checked_at TIMESTAMP,
+        run_id VARCHAR
+    )""",
+    """CREATE TABLE IF NOT EXISTS ops.state (
+        key VARCHAR PRIMARY KEY,
+        value VARCHAR,
+        run_id VARCHAR,
+        updated_at TIMESTAMP
+    )""",
 ]
 
 RUN_COLUMNS = (
     "run_id", "started", "finished", "state", "documents_seen", "documents_parsed", "facts",
-    "errors", "message",
+    "errors", "message", "files_unchanged", "documents_removed",
 )
+SOURCE_FILE_COLUMNS = (
+    "source", "local_path", "file_hash", "size", "mtime_ns", "overrides", "extractor_version",
+    "status", "documents", "reason", "first_seen", "changed_at", "checked_at", "removed_at",
+    "run_id",
+)
+HTTP_CACHE_COLUMNS = (
+    "url", "etag", "last_modified", "body_path", "body_sha256", "size", "content_type",
+    "fetched_at", "checked_at", "run_id",
+)
+
+
+STATE_TABLES = {"source_files", "http_cache", "state"}
+"""Tables that describe the published raw layer: a failed run's rows must never be copied over."""
 
 
 def utcnow() -> dt.datetime:
@@ -62,6 +122,8 @@ class RunRow:
     facts: int = 0
     errors: int = 0
     message: str | None = None
+    files_unchanged: int = 0
+    documents_removed: int = 0
 
     def values(self) -> list[Any]:
         return [getattr(self, c) for c in RUN_COLUMNS]
@@ -98,6 +160,51 @@ def insert_ingest_errors(
     return len(rows)
 
 
+def _upsert(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...], rows: list[dict]) -> int:
+    ensure_schema(con)
+    if not rows:
+        return 0
+    cols = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    con.executemany(
+        f"INSERT OR REPLACE INTO ops.{table} ({cols}) VALUES ({marks})",
+        [[r.get(c) for c in columns] for r in rows],
+    )
+    return len(rows)
+
+
+def upsert_source_files(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> int:
+    return _upsert(con, "source_files", SOURCE_FILE_COLUMNS, rows)
+
+
+def upsert_http_cache(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> int:
+    return _upsert(con, "http_cache", HTTP_CACHE_COLUMNS, rows)
+
+
+def set_state(con: duckdb.DuckDBPyConnection, key: str, value: str, run_id: str) -> None:
+    _upsert(con, "state", ("key", "value", "run_id", "updated_at"),
+            [{"key": key, "value": value, "run_id": run_id, "updated_at": utcnow()}])
+
+
+def read_table(db_path: Path, table: str, key: str) -> dict[str, dict]:
+    """Rows of ops.<table> by `key` from a DuckDB file opened read-only ({} when absent)."""
+    if not Path(db_path).exists():
+        return {}
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        exists = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'ops' "
+            "AND table_name = ?", [table],
+        ).fetchone()[0]
+        if not exists:
+            return {}
+        cur = con.execute(f'SELECT * FROM ops."{table}"')
+        names = [d[0] for d in cur.description]
+        return {r[names.index(key)]: dict(zip(names, r)) for r in cur.fetchall()}
+    finally:
+        con.close()
+
+
 def copy_run_rows(con: duckdb.DuckDBPyConnection, source_db: Path, run_id: str) -> dict[str, int]:
     """Copy every `ops` row of `run_id` from the DuckDB file `source_db` into `con`'s database.
 
@@ -124,7 +231,7 @@ def copy_run_rows(con: duckdb.DuckDBPyConnection, source_db: Path, run_id: str) 
                     [alias, t],
                 ).fetchall()
             }
-            if "run_id" not in cols:
+            if "run_id" not in cols or t in STATE_TABLES:
                 continue
             src = f'{alias}.ops."{t}"'
             con.execute(f'CREATE TABLE IF NOT EXISTS ops."{t}" AS SELECT * FROM {src} WHERE false')

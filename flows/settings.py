@@ -7,6 +7,11 @@
 | GWR_DBT_TARGET    | dev                        | dbt target in dbt_project/profiles.yml    |
 | GWR_DBT_PROJECT_DIR | <repo>/dbt_project       | the dbt project (profiles.yml lives in it) |
 | GWR_DBT_PROFILES_DIR | = project dir           | where profiles.yml is                      |
+| GWR_MAX_BYTES     | 20M                        | size limit of one input file or page (K/M/G) |
+| GWR_HTTP_TIMEOUT  | 30                         | seconds before an HTTP request times out   |
+| GWR_HTTP_RETRIES  | 3                          | retries of failed downloads (Prefect task retries) |
+| GWR_HTTP_RETRY_DELAY | 2                       | first retry delay in s; doubles each retry |
+| GWR_WORKERS       | all cores                  | parser processes                           |
 
 Nothing here imports Prefect, dbt or GX.
 """
@@ -36,6 +41,20 @@ class Settings:
     dbt_target: str
     dbt_project_dir: Path
     dbt_profiles_dir: Path
+    max_bytes: int = 20 * 1024 * 1024
+    """Size limit of one input file or downloaded page."""
+    http_timeout: float = 30.0
+    http_retries: int = 3
+    http_retry_delay: float = 2.0
+
+    @property
+    def cache_dir(self) -> Path:
+        """Local cache of downloaded pages: `<db dir>/.cache/`."""
+        return self.warehouse_dir / ".cache"
+
+    def http_retry_delays(self) -> list[float]:
+        """Exponential backoff: delay, 2×delay, 4×delay, …"""
+        return [self.http_retry_delay * 2**i for i in range(self.http_retries)]
 
     @property
     def warehouse_dir(self) -> Path:
@@ -81,7 +100,10 @@ def load_settings(
     db: str | os.PathLike | None = None,
     sources: Sequence[str | os.PathLike] | None = None,
     dbt_target: str | None = None,
+    max_bytes: int | str | None = None,
 ) -> Settings:
+    from ingestion.readers import max_bytes_from_env, parse_size
+
     project = Path(os.environ.get("GWR_DBT_PROJECT_DIR") or DEFAULT_DBT_PROJECT_DIR).resolve()
     profiles = Path(os.environ.get("GWR_DBT_PROFILES_DIR") or project).resolve()
     return Settings(
@@ -90,4 +112,8 @@ def load_settings(
         dbt_target=dbt_target or os.environ.get("GWR_DBT_TARGET") or DEFAULT_DBT_TARGET,
         dbt_project_dir=project,
         dbt_profiles_dir=profiles,
+        max_bytes=parse_size(max_bytes) if max_bytes not in (None, "") else max_bytes_from_env(),
+        http_timeout=float(os.environ.get("GWR_HTTP_TIMEOUT") or 30),
+        http_retries=int(os.environ.get("GWR_HTTP_RETRIES") or 3),
+        http_retry_delay=float(os.environ.get("GWR_HTTP_RETRY_DELAY") or 2),
     )

@@ -42,6 +42,7 @@ class Dictionaries:
     regions: list[dict[str, str]]
     rules: dict
     region_names: set[str] = field(default_factory=set)
+    compound_patterns: list[dict] = field(default_factory=list)
 
     @property
     def unit_regex(self) -> str:
@@ -66,9 +67,11 @@ def load() -> Dictionaries:
     regions = _read_csv(regions_path) if regions_path.exists() else []
     rules = yaml.safe_load((RULES_DIR / "patterns.yaml").read_text(encoding="utf-8"))
     compounds = yaml.safe_load(COMPOUNDS_FILE.read_text(encoding="utf-8"))
-    groups = {c["name"]: tuple(c["indicators"]) for c in compounds}
-    group_single = {c["name"]: c["single"] for c in compounds if c.get("single")}
+    named = [c for c in compounds if "name" in c]
+    groups = {c["name"]: tuple(c["indicators"]) for c in named}
+    group_single = {c["name"]: c["single"] for c in named if c.get("single")}
     d = Dictionaries(indicators, aliases, groups, group_single, units, regions, rules)
+    d.compound_patterns = [c for c in compounds if "pattern" in c]
     d.region_names = {r["region"] for r in regions}
     return d
 

@@ -54,6 +54,8 @@ class Rules:
     league_re: re.Pattern
     league_scope_re: re.Pattern
     contextual_filler_re: re.Pattern
+    gap_ignorable_re: re.Pattern
+    compound_res: list[tuple[re.Pattern, tuple[str, ...], str | None]]
     place_suffix_re: re.Pattern
     self_region: set[str]
     alias_re: re.Pattern
@@ -113,6 +115,9 @@ def rules() -> Rules:
         league_re=re.compile(r["league_table"]),
         league_scope_re=re.compile(r["league_scope"]),
         contextual_filler_re=re.compile(r["contextual_fillers"]),
+        gap_ignorable_re=re.compile("|".join(r["gap_ignorable"])),
+        compound_res=[(re.compile(c["pattern"]), tuple(c["indicators"]), c.get("single"))
+                      for c in d.compound_patterns],
         place_suffix_re=re.compile(r["place_suffix"]),
         self_region=set(r["self_region_words"]),
         alias_re=re.compile(_alt(names)),
@@ -217,6 +222,9 @@ def _indicator_mentions(s: str, tokens: list[tuple[str, int, int]], R: Rules) ->
     # 收入"): the dictionary scan finds such names, and the longer of two overlapping names wins.
     for m in R.alias_re.finditer(s):
         add(m.start(), m.end(), m.group(0))
+    for rx, codes, single in R.compound_res:
+        for m in rx.finditer(s):
+            found[(m.start(), m.end())] = Mention(m.start(), m.end(), m.group(0), codes, single)
     for head, needs, code, window in R.contextual:
         for m in re.finditer(re.escape(head), s):
             lo = max(0, m.start() - window)
@@ -281,6 +289,7 @@ class Context:
     in_plan: bool = False
     in_horizon: bool = False  # a five-year outlook: its figures are not this year's targets
     skip_line: int = -1  # a paragraph about the past five years
+    heading: tuple[int, "Mention"] | None = None  # "(一)地区生产总值。" names the subject of its paragraph
     line_period: tuple[int, int] | None = None
     last_line: int = -1
 
@@ -317,6 +326,9 @@ def _clause_bounds(s: str, pos: int) -> tuple[int, int]:
 
 
 def _strip_gap(gap: str, R: Rules) -> str:
+    """What is left between a subject and its figure once figures, ranks, periods, comparisons
+    with the province and connector words are taken out: anything left names another subject."""
+    gap = R.gap_ignorable_re.sub("", gap)
     gap = R.inline_target_re.sub("", gap)
     gap = re.sub(rf"[{CJK}]{{0,9}}(?:{R.rank_re.pattern})", "", gap)
     gap = re.sub(rf"\d+(?:\.\d+)?(?:%|[万亿]?[{CJK}]?)", "", gap)
@@ -330,7 +342,7 @@ def _strip_gap(gap: str, R: Rules) -> str:
     gap = R.connector_re.sub("", gap)
     for v in R.rank_verbs:
         gap = gap.replace(v, "")
-    for w in ("全省", "全国", "全市", "全区", "位", "名"):
+    for w in ("全省", "全国", "全市", "全区", "全县", "我市", "我县", "我区", "位", "名"):
         gap = gap.replace(w, "")
     return re.sub(rf"[^{CJK}A-Za-z]", "", gap)
 
@@ -358,11 +370,11 @@ def _convert(num: Num, code: str | None, R: Rules) -> tuple[float, str] | None:
     if code is not None:
         ind_unit = d.indicators[code]["default_unit"]
         if ind_unit == "元" and u.kind == "money":  # per-person income stays in 元
-            return num.value * u.factor * 1e8, "元"
+            return round(num.value * round(u.factor * 1e8, 6), 6), "元"
         ind_kind = {"亿元": "money", "万人": "people", "万吨": "mass", "元": "money", "%": "percent"}.get(ind_unit)
         if u.kind != "percent" and ind_kind not in (u.kind, "percent"):
             return None
-    return num.value * u.factor, u.standard
+    return round(num.value * u.factor, 8), u.standard
 
 
 def _list_end(s: str, nums: list[Num], i: int) -> int:
@@ -410,7 +422,10 @@ def extract_facts(doc_id: str, text: str, sentences: list[Span], meta: DocMeta) 
                 ctx.in_plan, ctx.in_horizon = False, False
         if line_no != ctx.skip_line and R.skip_paragraph_re.match(s):
             ctx.skip_line = line_no
-        if ctx.in_horizon or ctx.skip_line == line_no or not R.has_candidate_re.search(s):
+        if ctx.in_horizon or ctx.skip_line == line_no:
+            continue
+        if not R.has_candidate_re.search(s):
+            _remember_heading(s, line_no, ctx, R)
             continue
         facts.extend(_sentence_facts(s, sp.start, no, ctx, R))
     # A figure repeated later in the same document is one fact.
@@ -429,10 +444,27 @@ def extract_facts(doc_id: str, text: str, sentences: list[Span], meta: DocMeta) 
     return out
 
 
+def _remember_heading(s: str, line_no: int, ctx: Context, R: Rules) -> None:
+    """A short sentence that only names an indicator ("(一)地区生产总值。", "2.固定资产投资:") heads
+    its paragraph: the figures after it are about that indicator."""
+    if len(s) > 24:
+        return
+    mentions = _indicator_mentions(s, [], R)
+    if len(mentions) == 1 and not _qualifier(s, mentions[0], [], R):
+        ctx.heading = (line_no, mentions[0])
+
+
 def _sentence_facts(s: str, base: int, no: int, ctx: Context, R: Rules) -> list[FactRecord]:
     meta = ctx.meta
     tokens = _segment_signal_parts(s, R)
     mentions = _indicator_mentions(s, tokens, R)
+    if not mentions and ctx.heading and ctx.heading[0] == ctx.last_line:
+        # the paragraph's heading names the subject, unless the sentence opens with one of its own
+        # ("限额以上消费品零售总额完成…"); evidence then starts at the sentence
+        first = R.has_candidate_re.search(s)
+        if first and len(_strip_gap(s[: first.start()], R)) <= 1:
+            h = ctx.heading[1]
+            mentions = [Mention(0, 0, h.raw, h.codes, h.single)]
     nums = _numbers(s, R)
     is_notice_target = (
         meta.kind == "progress_notice" and bool(R.notice_target_re.match(s)) and _period_in(s, R) is None
@@ -541,9 +573,11 @@ def _sentence_facts(s: str, base: int, no: int, ctx: Context, R: Rules) -> list[
         # measure
         is_pct = num.unit_raw == "%"
         code_candidates = mention.codes
-        if place is not None or R.completion_re.search(between) or (
-            is_pct and R.completion_re.search(window)
-        ):
+        # the measure word nearest the figure wins: "为年度预算的78.5%,同比增长12.1%"
+        last_completion = max((m.end() for m in R.completion_re.finditer(window)), default=-1)
+        last_growth = max((m.end() for m in R.growth_re.finditer(window)), default=-1)
+        last_growth = max(last_growth, max((m.end() for m in R.decline_re.finditer(window)), default=-1))
+        if place is not None or (is_pct and last_completion > last_growth):
             measure = "completion_pct" if is_pct else "level"
         elif is_pct:
             first = code_candidates[0]
@@ -779,6 +813,7 @@ def _rankings(s, mentions, nums, ctx, R, make, period_at, region_for) -> list[Fa
 
 
 def _qualitative(s, mentions, nums, ctx, R, make, is_notice_target) -> list[FactRecord]:
+    """Targets stated without a number (与经济增长同步, 高于全省1个百分点): value NULL, the words kept."""
     if not ((ctx.in_plan and ctx.meta.kind == "work_report") or is_notice_target):
         return []
     out = []
@@ -792,7 +827,11 @@ def _qualitative(s, mentions, nums, ctx, R, make, is_notice_target) -> list[Fact
         q = R.qualitative_re.search(seg)
         if not q:
             continue
-        for code in m.codes:
+        # 单位地区生产总值能耗完成省下达目标: the name is part of another noun, not the indicator
+        if len(_strip_gap(seg[: q.start()], R)) > 1 or _qualifier(s, m, [], R):
+            continue
+        codes = (m.single,) if m.single else m.codes  # 城乡居民收入 as one figure
+        for code in codes:
             out.append(make("target", m, code, m.raw, "qualitative", m.start, m.end + q.end(),
                             target_text=q.group(0), comparator=None, estimate=False, period=(1, 12)))
     return out

@@ -34,6 +34,8 @@ documents = sa.Table(
     sa.Column("extractor_version", sa.String, nullable=False),
     sa.Column("run_id", sa.String, nullable=False),
     sa.Column("loaded_at", sa.DateTime, nullable=False),
+    sa.Column("source_hash", sa.String),
+    sa.Column("removed_at", sa.DateTime),
 )
 
 sentences = sa.Table(
@@ -118,21 +120,70 @@ def ensure_schema(conn: sa.Connection) -> None:
     metadata.create_all(conn)
 
 
-def write_raw(db_url: str, parsed: Iterable[ParsedDocument], run_id: str, replace: bool = True) -> dict[str, int]:
-    """Write documents, sentences and facts in one transaction; returns rows written per table.
+def schema_matches(conn: sa.Connection) -> bool:
+    """True when the raw tables exist with exactly the columns this loader writes (an older layout
+    means the next load must be a full one)."""
+    insp = sa.inspect(conn)
+    for t in (documents, sentences, facts):
+        try:
+            cols = [c["name"] for c in insp.get_columns(t.name, schema=t.schema)]
+        except sa.exc.NoSuchTableError:
+            return False
+        if sorted(cols) != sorted(c.name for c in t.columns):
+            return False
+    return True
+
+
+def _docs_of_sources(sources: list[str]):
+    return sa.select(documents.c.document_id).where(documents.c.source_path.in_(sources))
+
+
+def write_raw(
+    db_url: str,
+    parsed: Iterable[ParsedDocument],
+    run_id: str,
+    replace: bool = True,
+    *,
+    replace_sources: Iterable[str] = (),
+    remove_sources: Iterable[str] = (),
+    removed_at: dt.datetime | None = None,
+) -> dict[str, int]:
+    """Write documents, sentences and facts in one transaction; returns rows written per table
+    (and `removed`: documents marked removed).
 
     With `replace`, the raw tables are emptied first (a full refresh). Otherwise each written
-    document's old rows are deleted first, so a changed document's facts replace its old ones.
+    document's old rows are deleted first, so a changed document's facts replace its old ones;
+    so are all rows of the documents that came from `replace_sources` (source paths or URLs that
+    were parsed again: a file that now holds fewer reports loses the others). The documents of
+    `remove_sources` lose their sentences and facts and keep their raw.documents row with
+    `removed_at` set (staging and the marts leave them out).
     """
     engine = create_engine(db_url)
-    counts = {"documents": 0, "sentences": 0, "facts": 0}
+    counts = {"documents": 0, "sentences": 0, "facts": 0, "removed": 0}
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    replace_sources = sorted(set(replace_sources))
+    remove_sources = sorted(set(remove_sources) - set(replace_sources))
     try:
         with engine.begin() as conn:
             ensure_schema(conn)
             if replace:
                 for t in (facts, sentences, documents):
                     conn.execute(t.delete())
+            else:
+                for chunk_start in range(0, len(replace_sources), 500):
+                    chunk = replace_sources[chunk_start : chunk_start + 500]
+                    for t in (facts, sentences):
+                        conn.execute(t.delete().where(t.c.document_id.in_(_docs_of_sources(chunk))))
+                    conn.execute(documents.delete().where(documents.c.source_path.in_(chunk)))
+                for chunk_start in range(0, len(remove_sources), 500):
+                    chunk = remove_sources[chunk_start : chunk_start + 500]
+                    for t in (facts, sentences):
+                        conn.execute(t.delete().where(t.c.document_id.in_(_docs_of_sources(chunk))))
+                    live = sa.and_(documents.c.source_path.in_(chunk), documents.c.removed_at.is_(None))
+                    counts["removed"] += conn.execute(
+                        sa.select(sa.func.count()).select_from(documents).where(live)
+                    ).scalar_one()
+                    conn.execute(documents.update().where(live).values(removed_at=removed_at or now))
             doc_rows: list[dict] = []
             sent_rows: list[dict] = []
             fact_rows: list[dict] = []

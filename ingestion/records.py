@@ -81,6 +81,7 @@ class DocumentRecord:
     extractor_version: str = ""
     run_id: str = ""
     loaded_at: dt.datetime | None = None
+    source_hash: str | None = None  # sha256 of the source file's bytes (set by the refresh flow)
 
     @property
     def content_hash(self) -> str:

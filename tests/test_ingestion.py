@@ -346,3 +346,46 @@ def test_rank_in_a_named_city():
     text = WORK_HEAD + "生产总值326.3亿元,增长6.8%、排咸阳第一。\n" + PLAN_HEAD + "生产总值增长6%。"
     f = one(text, kind="ranking")
     assert (f.rank, f.rank_scope, f.measure, f.indicator) == (1, "咸阳", "growth_pct", "gdp")
+
+
+NOTICE_HEAD = "关于2023年全县主要经济指标完成情况的通报\n现将2023年1-9月全县主要经济指标完成情况通报如下:\n"
+
+
+def test_paragraph_heading_names_the_subject():
+    """County notices often head each paragraph with the indicator: (一)地区生产总值。全年目标增长7%。…"""
+    text = NOTICE_HEAD + "(二)规模以上工业增加值。全年目标增长8.5%,1-9月增长9.2%,高于全年目标0.7个百分点,居全市第一。\n"
+    t = one(text, kind="target", indicator="industrial_value_added")
+    a = one(text, kind="actual", indicator="industrial_value_added")
+    r = one(text, kind="ranking", indicator="industrial_value_added")
+    assert (t.value, a.value, a.period_end_month, r.rank, r.rank_scope) == (8.5, 9.2, 9, 1, "全市")
+    assert text[t.char_start : t.char_end] == t.evidence
+
+
+def test_heading_does_not_lend_its_subject_to_another_one():
+    text = NOTICE_HEAD + "(三)社会消费品零售总额。限额以上消费品零售总额完成全年任务的有2个单位,分别是:殷祖镇103.4%、金湖街道100.7%。\n"
+    assert not facts_of(text, indicator="retail_sales")
+
+
+def test_nearest_measure_word_wins():
+    text = NOTICE_HEAD + "(五)一般公共预算收入。1-9月累计完成8.63亿元,为年度预算的78.5%,同比增长12.1%。\n"
+    assert one(text, indicator="general_budget_revenue", measure="completion_pct").value == 78.5
+    assert one(text, indicator="general_budget_revenue", measure="growth_pct").value == 12.1
+
+
+def test_compound_income_names_as_patterns():
+    text = WORK_HEAD + "城镇、农村常住居民人均可支配收入分别达到45620元、21340元,分别增长5.2%、7.6%。\n" + PLAN_HEAD + "生产总值增长6%。"
+    got = {(f.indicator, f.measure, f.value) for f in facts_of(text, kind="actual")}
+    assert {("urban_disposable_income", "level", 45620), ("rural_disposable_income", "level", 21340),
+            ("urban_disposable_income", "growth_pct", 5.2), ("rural_disposable_income", "growth_pct", 7.6)} <= got
+
+
+def test_rank_after_a_comparison_with_the_province():
+    text = WORK_HEAD + "全市实现地区生产总值2856.3亿元,同比增长6.1%,增速高于全省0.9个百分点,居全省第3位。\n" + PLAN_HEAD + "生产总值增长6%。"
+    r = one(text, kind="ranking")
+    assert (r.indicator, r.measure, r.rank, r.rank_scope) == ("gdp", "growth_pct", 3, "全省")
+
+
+def test_a_name_inside_another_noun_is_not_the_indicator():
+    text = WORK_HEAD + "单位地区生产总值能耗下降3.1%。\n" + PLAN_HEAD + "生产总值增长6%;单位地区生产总值能耗完成省下达目标任务。"
+    assert not [f for f in facts_of(text) if f.indicator == "gdp" and f.measure != "growth_pct"]
+    assert not facts_of(text, kind="actual", indicator="gdp")

@@ -251,9 +251,9 @@ def test_sql_interactive_prompt_in_tmux(wh):
     tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "50",
          f"{gwr_bin} sql --db {wh['db']}; sleep 30")
     try:
-        wait_for("gwr> ")
+        wait_for("gwr>")
         tmux("send-keys", "-t", session, "select region, count(*) as docs from marts.dim_document", "Enter")
-        wait_for("...> ")
+        wait_for("...>")
         tmux("send-keys", "-t", session, "group by 1 order by 1;", "Enter")
         screen = wait_for("1 row")
         assert "咸宁市" in screen
