@@ -246,7 +246,17 @@ def _offset_columns(df: pd.DataFrame, docs: pd.DataFrame | None, value_col: str,
     return df.drop(columns=["_doc_text"])
 
 
+def _live(docs):
+    """raw.documents without the documents marked removed (incremental refresh keeps their row)."""
+    if docs is not None and "removed_at" in docs.columns:
+        return docs[docs["removed_at"].isna()].reset_index(drop=True)
+    return docs
+
+
 def prepare_raw(frames: Frames) -> Frames:
+    frames = dict(frames)
+    if frames.get("raw.documents") is not None:
+        frames["raw.documents"] = _live(frames["raw.documents"])
     out = dict(frames)
     docs = frames.get("raw.documents")
     facts = frames.get("raw.facts")
@@ -277,7 +287,7 @@ def prepare_raw(frames: Frames) -> Frames:
 
 def prepare_marts(frames: Frames) -> Frames:
     out = dict(frames)
-    docs = frames.get("raw.documents")
+    docs = _live(frames.get("raw.documents"))
     for name in FCT_TABLES:
         df = frames.get(name)
         if df is not None:

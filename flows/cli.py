@@ -1,6 +1,9 @@
 """`gwr`: the command line of GWR Warehouse, a thin layer over the flows.
 
-    gwr refresh [--source PATH ...] [--db PATH] [--wait]   build, check and publish the warehouse
+    gwr refresh [--source PATH|URL|MANIFEST ...] [--db PATH] [--wait] [--full] [--strict]
+                                                            build, check and publish the warehouse
+    gwr serve [--cron '0 2 * * *'] [--timezone Asia/Shanghai] [--source ...] [--db PATH]
+                                                            the refresh as a nightly Prefect deployment
     gwr eval --gold PATH ... [--db PATH] [--json]           score the warehouse against gold labels
     gwr parse FILE ... [--format table|json]                print the facts of files (no warehouse)
 
@@ -167,12 +170,20 @@ def _echo_table(header: list[str], rows: list[list[str]]) -> None:
 # ---------------------------------------------------------------------------------------- refresh
 
 
-@cli.command(context_settings=CONTEXT_SETTINGS)
-@click.option(
-    "--source", "sources", multiple=True, metavar="PATH",
-    help="A folder of reports, a report file or a glob pattern such as 'reports/*.txt'. "
-    "Repeat to give several. Default: $GWR_SOURCE, else the bundled sample_corpus/.",
+_SOURCE_HELP = (
+    "Reports to ingest: a folder (its .txt, .html, .docx and .pdf files), a file, a glob such as "
+    "'reports/*.txt', an http(s) URL, or a YAML manifest listing paths and URLs with region, year "
+    "and kind overrides. Repeat to give several. Default: $GWR_SOURCE, else the bundled "
+    "sample_corpus/."
 )
+_MAX_BYTES_HELP = (
+    "Size limit of one input file or downloaded page, e.g. 20M, 512K or plain bytes; larger ones "
+    "are quarantined. Default: $GWR_MAX_BYTES, else 20M."
+)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--source", "sources", multiple=True, metavar="PATH|URL|MANIFEST", help=_SOURCE_HELP)
 @click.option(
     "--db", metavar="PATH", default=None,
     help="The published DuckDB warehouse file to build. Default: $GWR_DB, else "
@@ -184,21 +195,38 @@ def _echo_table(header: list[str], rows: list[list[str]]) -> None:
     "(--wait) instead of exiting at once with an error.",
 )
 @click.option(
+    "--full", is_flag=True,
+    help="Parse every source again and rebuild the raw layer, instead of only new and changed "
+    "sources.",
+)
+@click.option("--max-bytes", metavar="SIZE", default=None, help=_MAX_BYTES_HELP)
+@click.option(
+    "--strict", is_flag=True,
+    help="Exit with status 3 when any file was quarantined (the run still publishes).",
+)
+@click.option(
     "--json", "as_json", is_flag=True,
     help="Print the summary as JSON instead of text.",
 )
-def refresh(sources: tuple[str, ...], db: str | None, wait: bool, as_json: bool) -> None:
+def refresh(
+    sources: tuple[str, ...], db: str | None, wait: bool, full: bool, max_bytes: str | None,
+    strict: bool, as_json: bool,
+) -> None:
     """Build the warehouse from reports, check it and publish it.
 
-    Steps: find report files, parse them into documents, sentences and facts, load the raw layer,
+    Steps: find report sources (fetching URLs), parse the new and changed ones into documents,
+    sentences and facts, update the raw layer (a removed source's documents are marked removed),
     check it (Great Expectations), build staging and marts (dbt), check the marts, then publish.
-    All work happens on a private copy; the warehouse file other people read is replaced in one
-    atomic step only if nothing blocking failed. A file that cannot be parsed is skipped and
-    listed in ops.ingest_errors. Every run, failed or not, is recorded in ops.runs.
+    When nothing changed, dbt and the checks are skipped. All work happens on a private copy; the
+    warehouse file other people read is replaced in one atomic step only if nothing blocking
+    failed. A file that cannot be used (empty, binary, undecodable, too big, …) is quarantined:
+    listed in the summary and in ops.ingest_errors, and the run goes on. Every run, failed or not,
+    is recorded in ops.runs.
 
-    Prints the documents loaded, the rows per mart, the checks passed and failed, and where the
-    Data Docs (the HTML report of the checks) are. Exit code 0 on success, 1 on failure, 2 when
-    another refresh is running.
+    Prints the documents parsed, the rows per mart, the checks passed and failed, and where the
+    Data Docs (the HTML report of the checks) are. Exit status: 0 when the run published, 1 on
+    failure (nothing published), 2 when another refresh is running, 3 with --strict when a file
+    was quarantined (published all the same).
     """
     import os
 
@@ -209,7 +237,11 @@ def refresh(sources: tuple[str, ...], db: str | None, wait: bool, as_json: bool)
     from flows.publish import RefreshLocked, refresh_lock
     from flows.settings import load_settings
 
-    settings = load_settings(db=db)
+    try:
+        settings = load_settings(db=db, max_bytes=max_bytes)
+    except ValueError as e:
+        click.echo(f"gwr refresh: {e}", err=True)
+        sys.exit(2)
     try:
         # Take the lock before starting Prefect (whose temporary server takes seconds to start), so
         # that a second refresh exits at once; the flow is told the lock is already held.
@@ -217,7 +249,8 @@ def refresh(sources: tuple[str, ...], db: str | None, wait: bool, as_json: bool)
             from flows.refresh import refresh as refresh_flow
 
             summary = refresh_flow(
-                sources=list(sources) or None, db=str(settings.db_path), take_lock=False
+                sources=list(sources) or None, db=str(settings.db_path), take_lock=False,
+                full=full, max_bytes=settings.max_bytes,
             )
     except RefreshLocked as e:
         click.echo(f"gwr refresh: {e}", err=True)
@@ -234,6 +267,77 @@ def refresh(sources: tuple[str, ...], db: str | None, wait: bool, as_json: bool)
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2, default=str))
     else:
         click.echo(summary.render_text())
+    if strict and summary.ingest_errors:
+        click.echo(
+            f"gwr refresh --strict: {len(summary.ingest_errors)} file(s) quarantined "
+            "(see ops.ingest_errors)", err=True,
+        )
+        sys.exit(3)
+
+
+# ------------------------------------------------------------------------------------------ serve
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--source", "sources", multiple=True, metavar="PATH|URL|MANIFEST", help=_SOURCE_HELP)
+@click.option(
+    "--db", metavar="PATH", default=None,
+    help="The published warehouse the nightly runs refresh. Default: $GWR_DB, else "
+    "./warehouse/gwr.duckdb (made absolute now, so the runs do not depend on their cwd).",
+)
+@click.option(
+    "--cron", default="0 2 * * *", show_default=True,
+    help="When to run, as a cron expression (minute hour day month weekday).",
+)
+@click.option(
+    "--timezone", "tz", default="Asia/Shanghai", show_default=True,
+    help="Time zone of the cron expression (an IANA name).",
+)
+@click.option("--name", default="nightly-refresh", show_default=True, help="The deployment's name.")
+@click.option("--max-bytes", metavar="SIZE", default=None, help=_MAX_BYTES_HELP)
+@click.option("--full", is_flag=True, help="Make every scheduled run a full refresh.")
+def serve(
+    sources: tuple[str, ...], db: str | None, cron: str, tz: str, name: str,
+    max_bytes: str | None, full: bool,
+) -> None:
+    """Serve the refresh flow as a Prefect deployment on a schedule (nightly by default).
+
+    Runs in the foreground until stopped (Ctrl-C) and starts `refresh` at every tick of the cron
+    schedule: 02:00 Asia/Shanghai unless --cron / --timezone say otherwise. Each run is the same
+    as `gwr refresh` (incremental, quarantines bad files, publishes atomically); a tick that finds
+    a refresh still running waits for it. Needs a Prefect API: start one with
+    `prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api, then watch the runs
+    in the Prefect UI at http://127.0.0.1:4200.
+    """
+    import os
+
+    from flows.serve import ScheduleError, build_deployment
+
+    try:
+        deployment = build_deployment(
+            sources=list(sources) or None, db=db, cron=cron, timezone=tz, name=name,
+            max_bytes=max_bytes, full=full,
+        )
+    except ScheduleError as e:
+        click.echo(f"gwr serve: {e}", err=True)
+        sys.exit(2)
+    if not os.environ.get("PREFECT_API_URL"):
+        from prefect.settings import PREFECT_API_URL
+
+        if not PREFECT_API_URL.value():
+            click.echo(
+                "gwr serve: no Prefect API to serve to. Start one with `prefect server start` "
+                "and set PREFECT_API_URL=http://127.0.0.1:4200/api (or `prefect config set "
+                "PREFECT_API_URL=...`).", err=True,
+            )
+            sys.exit(2)
+    from prefect import serve as prefect_serve
+
+    click.echo(
+        f"gwr serve: deployment refresh/{name}, cron '{cron}' ({tz}); "
+        f"parameters {json.dumps(deployment.parameters, ensure_ascii=False)}"
+    )
+    prefect_serve(deployment)
 
 
 # ------------------------------------------------------------------------------------------- eval

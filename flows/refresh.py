@@ -151,7 +151,7 @@ class RefreshSummary:
         return d
 
     def render_text(self) -> str:
-        mode = f"full ({self.full_reason})" if self.full else "incremental"
+        mode = f"full: {self.full_reason}" if self.full else "incremental"
         lines = [
             f"refresh {self.run_id}: published {self.db_path} in {self.seconds:.1f} s ({mode})",
             f"  documents: {self.documents} parsed from {self.files_parsed} of {self.files_seen} "

@@ -97,10 +97,8 @@ def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> list:
         if kind not in _ALLOWED:
             name = _KEYWORD_NAMES.get(kind, kind)
             raise SqlRefused(
-                f"refused: {name} statements are not allowed. `gwr sql` runs read-only queries only "
-                "(SELECT, WITH, FROM, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN) on the warehouse; it cannot "
-                "write, attach or export databases, install extensions, change settings, or touch "
-                "files or the network."
+                f"refused: {name} is not allowed; `gwr sql` runs read-only queries only "
+                "(SELECT, WITH, FROM, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN)."
             )
     return statements
 

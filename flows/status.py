@@ -182,9 +182,10 @@ def render_text(info: dict[str, Any], width: int = 100) -> str:
             target = f["table_name"] + (f".{f['column_name']}" if f["column_name"] else "")
             detail = (f"{f['unexpected_count']} unexpected" if f["unexpected_count"] is not None
                       else f"observed {f['observed_value']}")
-            sample = f"  e.g. {f['unexpected_sample']}" if f["unexpected_sample"] else ""
             kind = "BLOCKING" if f["blocking"] else "warning"
-            lines.append(truncate(f"  {kind}  {f['suite']}: {f['expectation']} on {target} ({detail}){sample}", width))
+            lines.append(truncate(f"  {kind}  {f['suite']}: {f['expectation']} on {target} ({detail})", width))
+            if f["unexpected_sample"]:
+                lines.append(truncate(f"    rows: {f['unexpected_sample']}", width))
         if len(checks["failing"]) > MAX_LISTED:
             lines.append(f"  ... and {len(checks['failing']) - MAX_LISTED} more (select * from ops.dq_results where not success)")
 

@@ -123,12 +123,12 @@ def ensure_schema(conn: sa.Connection) -> None:
 def schema_matches(conn: sa.Connection) -> bool:
     """True when the raw tables exist with exactly the columns this loader writes (an older layout
     means the next load must be a full one)."""
-    insp = sa.inspect(conn)
+    q = sa.text(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_schema = :s AND table_name = :t"
+    )
     for t in (documents, sentences, facts):
-        try:
-            cols = [c["name"] for c in insp.get_columns(t.name, schema=t.schema)]
-        except sa.exc.NoSuchTableError:
-            return False
+        cols = [r[0] for r in conn.execute(q, {"s": t.schema, "t": t.name})]
         if sorted(cols) != sorted(c.name for c in t.columns):
             return False
     return True

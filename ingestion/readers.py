@@ -362,12 +362,13 @@ def _join_pdf_lines(page: str) -> str:
         return page
     full = lengths[int(len(lengths) * 0.9) - 1 if len(lengths) >= 10 else -1]
     out = [lines[0]]
+    last = lines[0].rstrip()  # the previous physical line (not what it was joined into)
     for ln in lines[1:]:
-        prev = out[-1].rstrip()
-        if prev and len(prev) >= full * 0.85 and prev[-1] not in _PDF_SENT_END and ln.strip():
-            out[-1] = prev + ln.lstrip()
+        if last and len(last) >= full * 0.85 and last[-1] not in _PDF_SENT_END and ln.strip():
+            out[-1] = out[-1].rstrip() + ln.lstrip()
         else:
             out.append(ln)
+        last = ln.rstrip()
     return "\n".join(out)
 
 

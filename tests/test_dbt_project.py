@@ -44,7 +44,9 @@ create table raw.documents (
     text varchar not null,
     extractor_version varchar,
     run_id varchar,
-    loaded_at timestamp
+    loaded_at timestamp,
+    source_hash varchar,
+    removed_at timestamp
 );
 create table raw.sentences (
     document_id varchar not null,
@@ -154,7 +156,7 @@ def _load_raw(db_path: Path) -> None:
             text = texts[doc]
             con.execute(
                 "insert into raw.documents values (?, ?, 1, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "'test', 'test-run', current_timestamp)",
+                "'test', 'test-run', current_timestamp, null, null)",
                 [doc, f"sample_corpus/{doc}.txt", hashlib.sha256(text.encode("utf-8")).hexdigest(),
                  meta["region"], meta["kind"], meta["year"], meta["target_year"],
                  meta["published_date"], meta["title"], len(text), text],

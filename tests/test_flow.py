@@ -180,16 +180,17 @@ class TestRefreshFlow:
         before = _marts_snapshot(db)
         real_write_raw = ingestion.load.write_raw
 
-        def corrupting_write_raw(db_url, parsed, run_id):
+        def corrupting_write_raw(db_url, parsed, run_id, *args, **kwargs):
             parsed = list(parsed)
             fact = next(f for p in parsed for f in p.facts)
             fact.evidence = "篡改" + fact.evidence  # no longer text[char_start:char_end]
-            return real_write_raw(db_url, parsed, run_id)
+            return real_write_raw(db_url, parsed, run_id, *args, **kwargs)
 
         monkeypatch.setattr(ingestion.load, "write_raw", corrupting_write_raw)
         run_id = "test-blocking-failure"
         with pytest.raises(Exception) as info:
-            refresh(sources=[str(small_corpus)], db=str(db), run_id=run_id)
+            # full: the corpus is unchanged, so an incremental run would not load anything
+            refresh(sources=[str(small_corpus)], db=str(db), run_id=run_id, full=True)
         message = str(info.value)
         assert "raw.facts" in message and "expect_" in message, message
 
@@ -233,10 +234,10 @@ def test_read_and_extract_quarantines_a_bad_file(tmp_path, corpus_dir, monkeypat
     bad.write_text("whatever", encoding="utf-8")
     real = ingestion.pipeline.parse_path
 
-    def parse_path(path):
+    def parse_path(path, *args, **kwargs):
         if Path(path).name == "bad.txt":
             raise UnicodeDecodeError("gb18030", b"\xff", 0, 1, "cannot decode")
-        return real(path)
+        return real(path, *args, **kwargs)
 
     monkeypatch.setattr(ingestion.pipeline, "parse_path", parse_path)
     batch = read_and_extract.fn([bad, good])
@@ -249,7 +250,7 @@ def test_read_and_extract_fails_when_nothing_parses(tmp_path, monkeypatch):
     import ingestion.pipeline
     from flows.refresh import NoInputError, read_and_extract
 
-    def parse_path(path):
+    def parse_path(path, *args, **kwargs):
         raise ValueError("broken")
 
     monkeypatch.setattr(ingestion.pipeline, "parse_path", parse_path)

@@ -239,6 +239,12 @@ def test_sql_interactive_prompt_in_tmux(wh):
     def pane() -> str:
         return tmux("capture-pane", "-p", "-t", session, "-S", "-200")
 
+    def type_line(text: str) -> None:
+        if text.endswith(";"):  # tmux takes an argument's trailing ';' as its command separator
+            text = text[:-1] + "\\;"
+        tmux("send-keys", "-t", session, "-l", text)
+        tmux("send-keys", "-t", session, "Enter")
+
     def wait_for(text: str, timeout: float = 20) -> str:
         end = time.time() + timeout
         while time.time() < end:
@@ -252,14 +258,16 @@ def test_sql_interactive_prompt_in_tmux(wh):
          f"{gwr_bin} sql --db {wh['db']}; sleep 30")
     try:
         wait_for("gwr>")
-        tmux("send-keys", "-t", session, "select region, count(*) as docs from marts.dim_document", "Enter")
+        type_line("select region, count(*) as docs from marts.dim_document")
         wait_for("...>")
-        tmux("send-keys", "-t", session, "group by 1 order by 1;", "Enter")
+        type_line("group by 1 order by 1;")
         screen = wait_for("1 row")
         assert "咸宁市" in screen
-        tmux("send-keys", "-t", session, "attach '/tmp/x.duckdb' as x;", "Enter")
+        type_line("attach '/tmp/x.duckdb' as x;")
         screen = wait_for("refused: ATTACH")
-        tmux("send-keys", "-t", session, ".quit", "Enter")
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "gwr-sql-prompt.txt").write_text(screen)
+        type_line(".quit")
         time.sleep(0.5)
     finally:
         subprocess.run(["tmux", "-L", sock, "kill-server"], capture_output=True)

@@ -3,6 +3,8 @@ with
 source as (
 
     select * from {{ source('raw', 'documents') }}
+    -- documents whose source is gone keep their raw row (removed_at set) but leave the warehouse
+    where removed_at is null
 
 ),
 
@@ -12,6 +14,7 @@ renamed as (
         -- ids
         cast(document_id as varchar) as document_id,
         cast(content_hash as varchar) as content_hash,
+        cast(source_hash as varchar) as source_hash,
 
         -- provenance
         cast(source_path as varchar) as source_path,
