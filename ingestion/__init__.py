@@ -3,4 +3,30 @@
 Everything here is pure Python with no Prefect, dbt or GX import, so `gwr parse` starts fast.
 """
 
-EXTRACTOR_VERSION = "0.1.0"
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+# Bump by hand for a change of meaning; the fingerprint below catches every other change.
+EXTRACTOR_RELEASE = "0.2.0"
+
+_HERE = Path(__file__).resolve().parent
+_SEEDS = _HERE.parent / "dbt_project" / "seeds"
+
+
+def _fingerprint() -> str:
+    """A hash of everything that decides what is extracted: this package's code, its rules files
+    and the dictionaries (dbt seeds). Editing a pattern or an alias changes the extractor version,
+    so the next refresh re-parses every document instead of keeping facts of the old rules."""
+    h = hashlib.sha256()
+    files = sorted(_HERE.glob("*.py")) + sorted((_HERE / "rules").glob("*"))
+    files += [_SEEDS / n for n in ("indicators.csv", "indicator_aliases.csv", "units.csv", "regions.csv")]
+    for f in files:
+        if f.is_file():
+            h.update(f.name.encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:10]
+
+
+EXTRACTOR_VERSION = f"{EXTRACTOR_RELEASE}+{_fingerprint()}"

@@ -389,3 +389,24 @@ def test_a_name_inside_another_noun_is_not_the_indicator():
     text = WORK_HEAD + "单位地区生产总值能耗下降3.1%。\n" + PLAN_HEAD + "生产总值增长6%;单位地区生产总值能耗完成省下达目标任务。"
     assert not [f for f in facts_of(text) if f.indicator == "gdp" and f.measure != "growth_pct"]
     assert not facts_of(text, kind="actual", indicator="gdp")
+
+
+def test_extractor_version_follows_the_rules(tmp_path, monkeypatch):
+    """Editing a pattern or an alias must change the version, so a refresh re-parses everything."""
+    import shutil
+
+    import ingestion
+
+    pkg = tmp_path / "ingestion"
+    shutil.copytree(ROOT / "ingestion", pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "dbt_project" / "seeds", tmp_path / "dbt_project" / "seeds")
+    monkeypatch.setattr(ingestion, "_HERE", pkg)
+    monkeypatch.setattr(ingestion, "_SEEDS", tmp_path / "dbt_project" / "seeds")
+    before = ingestion._fingerprint()
+    assert before == ingestion.EXTRACTOR_VERSION.split("+")[1]
+    rules = pkg / "rules" / "patterns.yaml"
+    rules.write_text(rules.read_text(encoding="utf-8") + "\n# a new rule\n", encoding="utf-8")
+    after_rules = ingestion._fingerprint()
+    aliases = tmp_path / "dbt_project" / "seeds" / "indicator_aliases.csv"
+    aliases.write_text(aliases.read_text(encoding="utf-8") + "地区总产值,gdp\n", encoding="utf-8")
+    assert len({before, after_rules, ingestion._fingerprint()}) == 3
