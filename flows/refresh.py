@@ -30,7 +30,7 @@ import gc
 import logging
 import time
 import uuid
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,6 +135,7 @@ class RefreshSummary:
     full: bool = True
     full_reason: str | None = None
     build_skipped: bool = False
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def checks_passed(self) -> int:
@@ -179,6 +180,8 @@ class RefreshSummary:
                 "  dbt build: " + ", ".join(f"{n} {s}" for s, n in sorted(self.dbt_counts.items()))
             )
         lines.append(f"  Data Docs: {self.data_docs or '(none written)'}")
+        if self.stage_seconds:
+            lines.append("  seconds by stage: " + ", ".join(f"{k} {v:.1f}" for k, v in self.stage_seconds.items()))
         return "\n".join(lines)
 
 
@@ -491,6 +494,17 @@ def refresh(
     from flows.incremental import has_marts, models_fingerprint, stored_fingerprint
 
     t0 = time.monotonic()
+    stage_seconds: dict[str, float] = {}
+
+    @contextmanager
+    def timed(stage: str):
+        """Wall time per stage, for the summary and the benchmark (BENCHMARKS.md)."""
+        t = time.monotonic()
+        try:
+            yield
+        finally:
+            stage_seconds[stage] = round(stage_seconds.get(stage, 0.0) + time.monotonic() - t, 3)
+
     settings = load_settings(db=db, sources=sources, dbt_target=dbt_target, max_bytes=max_bytes)
     run_id = run_id or new_run_id()
     published = settings.db_path
@@ -511,19 +525,23 @@ def refresh(
         checks: list[CheckSummary] = []
         dbt_counts: dict[str, int] = {}
         try:
-            build_db = start_build(published, settings.build_dir, run_id)
+            with timed("copy"):
+                build_db = start_build(published, settings.build_dir, run_id)
             _with_ops(build_db, lambda con: ops.upsert_run(con, run))
             log.info("run %s: building %s (publishes to %s)", run_id, build_db, published)
 
-            found = discover(list(settings.sources))
+            with timed("discover"):
+                found = discover(list(settings.sources))
             run.documents_seen = len(found)
-            fetched = fetch_http.with_options(
-                retries=settings.http_retries, retry_delay_seconds=settings.http_retry_delays(),
-            )(found, build_db, settings.cache_dir, settings.max_bytes, settings.http_timeout,
-              run_id, attempts=settings.http_retries + 1)
-            batch = read_and_extract(
-                fetched.sources, build_db, full=full, max_bytes=settings.max_bytes, keep=fetched.keep,
-            )
+            with timed("fetch"):
+                fetched = fetch_http.with_options(
+                    retries=settings.http_retries, retry_delay_seconds=settings.http_retry_delays(),
+                )(found, build_db, settings.cache_dir, settings.max_bytes, settings.http_timeout,
+                  run_id, attempts=settings.http_retries + 1)
+            with timed("read_extract"):
+                batch = read_and_extract(
+                    fetched.sources, build_db, full=full, max_bytes=settings.max_bytes, keep=fetched.keep,
+                )
             batch.errors[:0] = fetched.errors
             batch.cache_rows = fetched.cache_rows
             run.documents_parsed = batch.documents
@@ -531,7 +549,8 @@ def refresh(
             run.errors = len(batch.errors)
             run.files_unchanged = batch.unchanged
 
-            raw_rows = load_raw(build_db, batch, run_id)
+            with timed("load"):
+                raw_rows = load_raw(build_db, batch, run_id)
             run.documents_removed = int(raw_rows.get("removed", 0))
             fingerprint = models_fingerprint(settings.dbt_project_dir)
             build_skipped = (
@@ -542,9 +561,12 @@ def refresh(
             if build_skipped:
                 log.info("nothing changed since the published build: dbt build and checks skipped")
             else:
-                checks.append(check_raw(build_db, run_id, settings.data_docs_dir))
-                dbt_counts = dbt_build(build_db, settings).counts
-                checks.append(check_marts(build_db, run_id, settings.data_docs_dir))
+                with timed("raw_checks"):
+                    checks.append(check_raw(build_db, run_id, settings.data_docs_dir))
+                with timed("dbt"):
+                    dbt_counts = dbt_build(build_db, settings).counts
+                with timed("mart_checks"):
+                    checks.append(check_marts(build_db, run_id, settings.data_docs_dir))
                 _with_ops(build_db, lambda con: ops.set_state(con, "models_fingerprint", fingerprint, run_id))
 
             mart_rows = _table_counts(build_db, "marts")
@@ -560,7 +582,8 @@ def refresh(
                 + "marts: " + ", ".join(f"{k}={v}" for k, v in mart_rows.items())
             )
             _with_ops(build_db, lambda con: ops.upsert_run(con, run))
-            publish(build_db, published)
+            with timed("publish"):
+                publish(build_db, published)
         except BaseException as e:
             run.state = "failed"
             run.finished = ops.utcnow()
@@ -604,6 +627,7 @@ def refresh(
         full=batch.full,
         full_reason=batch.full_reason,
         build_skipped=build_skipped,
+        stage_seconds=stage_seconds,
     )
 
 
