@@ -194,7 +194,8 @@ def _read_tables(db_path: Path, spec: SuiteSpec, run_id: str) -> tuple[dict[str,
                         )
                     )
                 continue
-            frames[t.name] = con.execute(_select_sql(t, existing[t.name])).df()
+            sql = t.sql(existing) if t.sql else _select_sql(t, existing[t.name])
+            frames[t.name] = con.execute(sql).df()
     finally:
         con.close()
     return frames, results

@@ -134,6 +134,10 @@ class TableSpec:
     index_columns: tuple[str, ...] = ()  # row keys reported for failing rows
     finite_columns: tuple[str, ...] = ()  # DOUBLE columns: `<col>__is_finite` computed in SQL
     validate: bool = True  # False: read only as an input of `prepare`
+    # Optional SELECT that reads the table with its derived columns computed in DuckDB: the texts
+    # are compared there, and only a one-character stand-in of each text reaches pandas, so memory
+    # stays small however large the corpus (BENCHMARKS.md). Called with the table's columns.
+    sql: Callable[[dict[str, list[str]]], str] | None = None
 
     @property
     def schema(self) -> str:
@@ -237,6 +241,8 @@ def _with_document_text(df: pd.DataFrame, docs: pd.DataFrame | None) -> pd.DataF
 
 
 def _offset_columns(df: pd.DataFrame, docs: pd.DataFrame | None, value_col: str, flag: str) -> pd.DataFrame:
+    if flag in df.columns:  # computed in DuckDB by the table's SQL
+        return df
     df = _with_document_text(df, docs)
     needed = {"char_start", "char_end", value_col}
     if needed <= set(df.columns):
@@ -244,6 +250,55 @@ def _offset_columns(df: pd.DataFrame, docs: pd.DataFrame | None, value_col: str,
     else:
         df[flag] = False
     return df.drop(columns=["_doc_text"])
+
+
+def _live_docs_sql(existing: dict[str, list[str]]) -> str:
+    live = "WHERE removed_at IS NULL" if "removed_at" in existing.get("raw.documents", []) else ""
+    return f"(SELECT document_id, text, char_count FROM raw.documents {live})"
+
+
+def _slice_sql(alias: str, value_col: str) -> str:
+    """DuckDB's substring counts characters (code points), as Python str indices do."""
+    return (f"coalesce({alias}.char_start >= 0 AND {alias}.char_start < {alias}.char_end "
+            f"AND {alias}.char_end <= d.char_count "
+            f"AND substring(d.text, {alias}.char_start + 1, {alias}.char_end - {alias}.char_start) "
+            f"= {alias}.{value_col}, false)")
+
+
+def documents_sql(existing: dict[str, list[str]]) -> str:
+    cols = existing.get("raw.documents", [])
+    live = "WHERE t.removed_at IS NULL" if "removed_at" in cols else ""
+    return (
+        "SELECT t.* EXCLUDE (text), left(t.text, 1) AS text, "
+        "coalesce(length(t.text) = t.char_count, false) AS char_count_matches_text, "
+        "coalesce(sha256(t.text) = t.content_hash, false) AS content_hash_matches_text, "
+        "coalesce(n.fact_count, 0) AS fact_count "
+        "FROM raw.documents t LEFT JOIN (SELECT document_id, count(*) AS fact_count FROM raw.facts "
+        f"GROUP BY 1) n USING (document_id) {live}"
+    )
+
+
+def sentences_sql(existing: dict[str, list[str]]) -> str:
+    return (
+        "SELECT t.* EXCLUDE (text), left(t.text, 1) AS text, d.document_id IS NOT NULL AS document_exists, "
+        f"d.char_count AS doc_char_count, {_slice_sql('t', 'text')} AS text_matches_document "
+        f"FROM raw.sentences t LEFT JOIN {_live_docs_sql(existing)} d USING (document_id)"
+    )
+
+
+def facts_sql(table: str, finite: tuple[str, ...] = ()) -> Callable[[dict[str, list[str]]], str]:
+    def build(existing: dict[str, list[str]]) -> str:
+        extra = "".join(
+            f", CASE WHEN t.{c} IS NULL THEN NULL ELSE isfinite(CAST(t.{c} AS DOUBLE)) END AS {c}__is_finite"
+            for c in finite if c in existing.get(table, [])
+        )
+        return (
+            f"SELECT t.*, d.document_id IS NOT NULL AS document_exists, d.char_count AS doc_char_count, "
+            f"{_slice_sql('t', 'evidence')} AS evidence_matches_text{extra} "
+            f"FROM {table} t LEFT JOIN {_live_docs_sql(existing)} d USING (document_id)"
+        )
+
+    return build
 
 
 def _live(docs):
@@ -263,7 +318,7 @@ def prepare_raw(frames: Frames) -> Frames:
     sents = frames.get("raw.sentences")
     if docs is not None:
         docs = docs.copy()
-        if "text" in docs.columns:
+        if "text" in docs.columns and "char_count_matches_text" not in docs.columns:
             docs["char_count_matches_text"] = [
                 isinstance(t, str) and not pd.isna(n) and int(n) == len(t)
                 for t, n in zip(docs["text"], docs.get("char_count", pd.Series([None] * len(docs))))
@@ -272,7 +327,9 @@ def prepare_raw(frames: Frames) -> Frames:
                 isinstance(t, str) and h == hashlib.sha256(t.encode("utf-8")).hexdigest()
                 for t, h in zip(docs["text"], docs.get("content_hash", pd.Series([None] * len(docs))))
             ]
-        if facts is not None and "document_id" in facts.columns and "document_id" in docs.columns:
+        if "fact_count" in docs.columns:
+            pass
+        elif facts is not None and "document_id" in facts.columns and "document_id" in docs.columns:
             counts = facts.groupby("document_id").size()
             docs["fact_count"] = docs["document_id"].map(counts).fillna(0).astype("int64")
         else:
@@ -383,9 +440,10 @@ def raw_suite(seeds_dir: Path | None = None) -> SuiteSpec:
     return SuiteSpec(
         name="raw",
         tables=[
-            TableSpec(D, index_columns=("document_id",)),
-            TableSpec(S, index_columns=("document_id", "sentence_no")),
-            TableSpec(F, index_columns=("fact_id", "document_id"), finite_columns=("value", "value_high")),
+            TableSpec(D, index_columns=("document_id",), sql=documents_sql),
+            TableSpec(S, index_columns=("document_id", "sentence_no"), sql=sentences_sql),
+            TableSpec(F, index_columns=("fact_id", "document_id"), finite_columns=("value", "value_high"),
+                      sql=facts_sql(F, ("value", "value_high"))),
         ],
         checks=checks,
         prepare=prepare_raw,
@@ -460,14 +518,13 @@ def marts_suite(seeds_dir: Path | None = None) -> SuiteSpec:
     return SuiteSpec(
         name="marts",
         tables=[
-            TableSpec("marts.fct_targets", index_columns=("fact_id",)),
-            TableSpec("marts.fct_actuals", index_columns=("fact_id",)),
-            TableSpec("marts.fct_rankings", index_columns=("fact_id",)),
+            TableSpec("marts.fct_targets", index_columns=("fact_id",), sql=facts_sql("marts.fct_targets")),
+            TableSpec("marts.fct_actuals", index_columns=("fact_id",), sql=facts_sql("marts.fct_actuals")),
+            TableSpec("marts.fct_rankings", index_columns=("fact_id",), sql=facts_sql("marts.fct_rankings")),
             TableSpec(ATTAINMENT_TABLE, index_columns=("target_fact_id",)),
             TableSpec("marts.dim_region", index_columns=("region",)),
             TableSpec("marts.dim_indicator", index_columns=("indicator",)),
             TableSpec("marts.dim_document", index_columns=("document_id",)),
-            TableSpec("raw.documents", validate=False),
         ],
         checks=checks,
         prepare=prepare_marts,

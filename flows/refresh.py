@@ -78,7 +78,7 @@ class ParseBatch:
     """What read_and_extract hands to load_raw."""
 
     files: list[Path]
-    parsed: list[Any]  # list[ingestion.records.ParsedDocument]
+    parsed: Any  # ParsedDocuments: an ingestion.spool.DocumentSpool, or a list in tests
     errors: list[ops.IngestError] = field(default_factory=list)
     full: bool = True
     full_reason: str | None = None
@@ -99,7 +99,8 @@ class ParseBatch:
 
     @property
     def facts(self) -> int:
-        return sum(len(p.facts) for p in self.parsed)
+        count = getattr(self.parsed, "fact_count", None)  # a DocumentSpool counts as it goes
+        return count if count is not None else sum(len(p.facts) for p in self.parsed)
 
 
 @dataclass
@@ -333,8 +334,12 @@ def read_and_extract(
         plan.removed = [k for k in plan.removed if k not in set(keep)]
     if plan.full:
         log.info("full refresh: %s", plan.full_reason)
+    from ingestion.spool import DocumentSpool
+
+    # parsed documents go to a spool on disk next to the build file: memory stays flat
+    spool = DocumentSpool(Path(build_db).parent / "spool" if build_db else None)
     batch = ParseBatch(
-        files=[Path(s.path) for s in srcs], parsed=[], full=plan.full, full_reason=plan.full_reason,
+        files=[Path(s.path) for s in srcs], parsed=spool, full=plan.full, full_reason=plan.full_reason,
         removed_sources=list(plan.removed), unchanged=len(plan.unchanged),
     )
     batch.errors.extend(plan.carried_errors)
@@ -403,6 +408,9 @@ def load_raw(build_db: Path, batch: ParseBatch, run_id: str) -> dict[str, int]:
                                 remove_sources=batch.removed_sources))
     else:
         counts = {"documents": 0, "sentences": 0, "facts": 0, "removed": 0}
+    close = getattr(batch.parsed, "close", None)
+    if close:
+        close()  # the spool's documents are in the raw layer now
     gc.collect()  # drop any pooled SQLAlchemy/DuckDB connection before the next writer opens the file
     _logger().info("loaded raw: %s", counts)
     return counts
