@@ -125,6 +125,12 @@ def infer_meta(text: str) -> DocMeta:
             target_year = year + 1
         if target_year is None and published is not None:
             target_year = published.year + 1 if published.month >= 9 else published.year
+        if target_year is None and year is None:
+            # last resort: the year the text names most often near its start is the review year
+            years = Counter(int(y) for y in _YEAR_RE.findall(norm[:5000]))
+            if years:
+                year = years.most_common(1)[0][0]
+                target_year = year + 1
         if year is None and target_year is not None:
             year = target_year - 1
     else:

@@ -30,6 +30,8 @@ rankings as (
     from facts
     where kind = 'ranking'
       and indicator is not null
+      -- a fact whose year could not be told stays in raw.facts (a raw check warns about it)
+      and year is not null
 
 ),
 

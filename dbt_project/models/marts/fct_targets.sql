@@ -15,6 +15,8 @@ targets as (
     from facts
     where kind = 'target'
       and indicator is not null
+      -- a fact whose year could not be told stays in raw.facts (a raw check warns about it)
+      and year is not null
 
 ),
 
