@@ -728,6 +728,16 @@ def _unknown(s, num, tokens, ctx, R, make, period_at, is_notice_target) -> list[
                  period=period_at(num.start, kind))]
 
 
+def _last_verb(text: str, verbs: list[str]) -> tuple[int, str] | None:
+    """The rank verb that ends last in text (the longest on a tie: 位居 over 居)."""
+    best: tuple[int, str] | None = None
+    for v in verbs:
+        idx = text.rfind(v)
+        if idx >= 0 and (best is None or idx + len(v) > best[0] + len(best[1])):
+            best = (idx, v)
+    return best
+
+
 def _rankings(s, mentions, nums, ctx, R, make, period_at, region_for) -> list[FactRecord]:
     out: list[FactRecord] = []
     prev_scope: str | None = None
@@ -739,19 +749,11 @@ def _rankings(s, mentions, nums, ctx, R, make, period_at, region_for) -> list[Fa
             continue
         a, _ = _clause_bounds(s, rm.start())
         left = s[a : rm.start()]
-        verb = None
-        for v in R.rank_verbs:
-            idx = left.rfind(v)
-            if idx >= 0 and (verb is None or idx + len(v) > verb[0] + len(verb[1])):
-                verb = (idx, v)
+        verb = _last_verb(left, R.rank_verbs)
         scope = left[verb[0] + len(verb[1]) :] if verb else left
         if verb and not scope:  # the scope stands before the verb: 全省排名第13位
             before_verb = left[: verb[0]]
-            inner = None
-            for v in R.rank_verbs:
-                idx = before_verb.rfind(v)
-                if idx >= 0 and (inner is None or idx + len(v) > inner[0] + len(inner[1])):
-                    inner = (idx, v)
+            inner = _last_verb(before_verb, R.rank_verbs)
             scope = before_verb[inner[0] + len(inner[1]) :] if inner else before_verb
         scope = re.sub(r"^(?:总量|增速|增幅|均|的)+", "", re.sub(rf"[^{CJK}]", "", scope))
         continuing = s[prev_end : rm.start()] in ("、", "和") and not left
