@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from flows.sql import connect_sandboxed, query_rows, table_exists
+from flows.status import latest_checked_run
 
 UNKNOWN_TOP = 25
 
@@ -162,16 +163,14 @@ def _read(db_path: Path) -> dict[str, Any]:
         d["checks_run"] = None
         d["checks"] = []
         if has["ops.dq_results"]:
-            row = con.execute(
-                "SELECT run_id FROM ops.dq_results GROUP BY run_id ORDER BY max(checked_at) DESC LIMIT 1"
-            ).fetchone()
-            if row:
-                d["checks_run"] = row[0]
+            run_id = latest_checked_run(con)
+            if run_id:
+                d["checks_run"] = run_id
                 d["checks"] = query_rows(
                     con,
                     "SELECT * FROM ops.dq_results WHERE run_id = ? "
                     "ORDER BY success, blocking DESC, suite DESC, table_name, expectation, column_name",
-                    [row[0]],
+                    [run_id],
                 )
         d["ingest_errors"] = (
             query_rows(con, 'SELECT * FROM ops.ingest_errors ORDER BY "at" DESC, file')

@@ -305,6 +305,18 @@ def repl(con: duckdb.DuckDBPyConnection, fmt: str, stdin, stdout, interactive: b
             pass
         stdout.write("gwr sql: read-only SQL on the warehouse. .help for help, .quit to leave.\n")
     failures = 0
+
+    def execute(sql: str) -> bool:
+        """Run one statement and print its result or why it failed; True when it ran."""
+        try:
+            out(render(run_query(con, sql), fmt))
+            return True
+        except SqlRefused as e:
+            out(str(e))
+        except duckdb.Error as e:
+            out(explain_error(e))
+        return False
+
     buf: list[str] = []
 
     def out(s: str) -> None:
@@ -362,24 +374,8 @@ def repl(con: duckdb.DuckDBPyConnection, fmt: str, stdin, stdout, interactive: b
         buf.append(line)
         if not stripped.endswith(";"):
             continue
-        sql = "\n".join(buf)
+        failures += not execute("\n".join(buf))
         buf = []
-        try:
-            out(render(run_query(con, sql), fmt))
-        except SqlRefused as e:
-            failures += 1
-            out(str(e))
-        except duckdb.Error as e:
-            failures += 1
-            out(explain_error(e))
     if buf and "".join(buf).strip():
-        sql = "\n".join(buf)
-        try:
-            out(render(run_query(con, sql), fmt))
-        except SqlRefused as e:
-            failures += 1
-            out(str(e))
-        except duckdb.Error as e:
-            failures += 1
-            out(explain_error(e))
+        failures += not execute("\n".join(buf))
     return failures

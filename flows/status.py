@@ -17,6 +17,14 @@ from typing import Any
 
 from flows.sql import connect_sandboxed, display_width, query_rows, table_exists, truncate
 
+
+def latest_checked_run(con) -> str | None:
+    """The latest run that recorded quality checks (a run that failed before checking has none)."""
+    row = con.execute(
+        "SELECT run_id FROM ops.dq_results GROUP BY run_id ORDER BY max(checked_at) DESC LIMIT 1"
+    ).fetchone()
+    return row[0] if row else None
+
 LAST_RUNS = 5
 MAX_LISTED = 5  # failing checks / quarantined files listed before "... and N more"
 
@@ -82,25 +90,22 @@ def collect(db_path: Path) -> dict[str, Any]:
         info["latest_run"] = latest
         checks: dict[str, Any] = {"run_id": None, "by_suite": [], "failing": []}
         if table_exists(con, "ops", "dq_results"):
-            # the latest run that recorded checks (a run that failed before checking has none)
-            row = con.execute(
-                "SELECT run_id FROM ops.dq_results GROUP BY run_id ORDER BY max(checked_at) DESC LIMIT 1"
-            ).fetchone()
-            if row:
-                checks["run_id"] = row[0]
+            run_id = latest_checked_run(con)
+            if run_id:
+                checks["run_id"] = run_id
                 checks["by_suite"] = query_rows(
                     con,
                     "SELECT suite, count(*) FILTER (WHERE success) AS passed, "
                     "count(*) FILTER (WHERE NOT success) AS failed FROM ops.dq_results "
                     "WHERE run_id = ? GROUP BY suite ORDER BY min(checked_at)",
-                    [row[0]],
+                    [run_id],
                 )
                 checks["failing"] = query_rows(
                     con,
                     "SELECT suite, table_name, expectation, column_name, blocking, unexpected_count, "
                     "observed_value, unexpected_sample FROM ops.dq_results "
                     "WHERE run_id = ? AND NOT success ORDER BY blocking DESC, suite, table_name, expectation",
-                    [row[0]],
+                    [run_id],
                 )
         info["checks"] = checks
         info["quarantined"] = (

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from _warehouse import query, snapshot
 
 from flows import ops
 from flows.publish import (
@@ -26,31 +27,6 @@ from flows.publish import (
 )
 
 SAMPLE_FILES = ("000_500ad30c4c1f596f.txt", "001_d7344a832e05616a.txt")
-
-
-def _query(db: Path, sql: str, params=None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
-
-
-def _marts_snapshot(db: Path) -> dict[str, list[tuple]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        tables = [
-            r[0]
-            for r in con.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' "
-                "ORDER BY table_name"
-            ).fetchall()
-        ]
-        return {
-            t: sorted(con.execute(f'SELECT * FROM marts."{t}"').fetchall(), key=repr) for t in tables
-        }
-    finally:
-        con.close()
 
 
 # ---------------------------------------------------------------------------- integration (flow)
@@ -92,7 +68,7 @@ class TestRefreshFlow:
 
     def test_gdp_target_2022(self, warehouse):
         _, db = warehouse
-        rows = _query(
+        rows = query(
             db,
             "SELECT measure, value, comparator FROM marts.fct_targets "
             "WHERE region = '咸宁市' AND indicator = 'gdp' AND year = 2022",
@@ -101,7 +77,7 @@ class TestRefreshFlow:
 
     def test_gdp_actual_jan_sep_2022(self, warehouse):
         _, db = warehouse
-        rows = _query(
+        rows = query(
             db,
             "SELECT value FROM marts.fct_actuals WHERE region = '咸宁市' AND indicator = 'gdp' "
             "AND year = 2022 AND period_start_month = 1 AND period_end_month = 9 "
@@ -111,7 +87,7 @@ class TestRefreshFlow:
 
     def test_gdp_rank(self, warehouse):
         _, db = warehouse
-        rows = _query(
+        rows = query(
             db,
             "SELECT rank, rank_scope FROM marts.fct_rankings "
             "WHERE region = '咸宁市' AND indicator = 'gdp' AND year = 2022",
@@ -120,21 +96,21 @@ class TestRefreshFlow:
 
     def test_every_mart_non_empty(self, warehouse):
         _, db = warehouse
-        snapshot = _marts_snapshot(db)
-        assert snapshot, "no marts were published"
-        empty = [t for t, rows in snapshot.items() if not rows]
+        marts = snapshot(db)
+        assert marts, "no marts were published"
+        empty = [t for t, rows in marts.items() if not rows]
         assert not empty, f"empty marts: {empty}"
 
     def test_staging_views_work_after_publication(self, warehouse):
         # dbt-duckdb writes the catalog (file stem) into view definitions: the build file must
         # carry the published file's name or these views break once the file is renamed.
         _, db = warehouse
-        (n,) = _query(db, "SELECT count(*) FROM staging.stg_raw__facts")[0]
+        (n,) = query(db, "SELECT count(*) FROM staging.stg_raw__facts")[0]
         assert n > 0
 
     def test_run_recorded(self, warehouse):
         summary, db = warehouse
-        rows = _query(
+        rows = query(
             db,
             "SELECT state, documents_seen, documents_parsed, facts, errors, finished "
             "FROM ops.runs WHERE run_id = ?",
@@ -146,7 +122,7 @@ class TestRefreshFlow:
             "succeeded", 2, summary.documents, summary.facts, 0,
         )
         assert finished is not None
-        (n,) = _query(db, "SELECT count(*) FROM ops.dq_results WHERE run_id = ?", [summary.run_id])[0]
+        (n,) = query(db, "SELECT count(*) FROM ops.dq_results WHERE run_id = ?", [summary.run_id])[0]
         assert n == summary.checks_passed + summary.checks_failed
 
     def test_no_build_files_left(self, warehouse):
@@ -177,7 +153,7 @@ class TestRefreshFlow:
         import ingestion.load
 
         summary, db = warehouse
-        before = _marts_snapshot(db)
+        before = snapshot(db)
         real_write_raw = ingestion.load.write_raw
 
         def corrupting_write_raw(db_url, parsed, run_id, *args, **kwargs):
@@ -194,11 +170,11 @@ class TestRefreshFlow:
         message = str(info.value)
         assert "raw.facts" in message and "expect_" in message, message
 
-        assert _marts_snapshot(db) == before, "the published marts changed"
-        rows = _query(db, "SELECT state, message FROM ops.runs WHERE run_id = ?", [run_id])
+        assert snapshot(db) == before, "the published marts changed"
+        rows = query(db, "SELECT state, message FROM ops.runs WHERE run_id = ?", [run_id])
         assert rows and rows[0][0] == "failed"
         assert "raw.facts" in rows[0][1]
-        failed_checks = _query(
+        failed_checks = query(
             db,
             "SELECT table_name, expectation FROM ops.dq_results "
             "WHERE run_id = ? AND NOT success AND blocking",
@@ -206,11 +182,11 @@ class TestRefreshFlow:
         )
         assert any(t == "raw.facts" for t, _ in failed_checks), failed_checks
         # the earlier successful run's history is still there
-        assert _query(db, "SELECT state FROM ops.runs WHERE run_id = ?", [summary.run_id]) == [
+        assert query(db, "SELECT state FROM ops.runs WHERE run_id = ?", [summary.run_id]) == [
             ("succeeded",)
         ]
         # raw is the previous run's too (the corrupted load was never published)
-        assert _query(db, "SELECT DISTINCT run_id FROM raw.facts") == [(summary.run_id,)]
+        assert query(db, "SELECT DISTINCT run_id FROM raw.facts") == [(summary.run_id,)]
 
     def test_second_refresh_exits_at_once_while_one_runs(self, warehouse, small_corpus):
         from flows.refresh import refresh
@@ -278,12 +254,12 @@ def test_publish_is_an_atomic_replace_and_readers_keep_their_file(tmp_path):
         con = duckdb.connect(str(build))
         con.execute("UPDATE marts.t SET v = 2")
         con.close()
-        assert _query(published, "SELECT v FROM marts.t") == [(1,)]  # not yet published
+        assert query(published, "SELECT v FROM marts.t") == [(1,)]  # not yet published
         publish(build, published)
         assert reader.execute("SELECT v FROM marts.t").fetchall() == [(1,)]  # old inode
     finally:
         reader.close()
-    assert _query(published, "SELECT v FROM marts.t") == [(2,)]
+    assert query(published, "SELECT v FROM marts.t") == [(2,)]
     assert not build.exists() and not build.parent.exists()
 
 
@@ -309,9 +285,9 @@ def test_failed_run_without_published_file_creates_ops_only_warehouse(tmp_path):
                      message="boom")
     record_failed_run(published, tmp_path / ".build", "r1", lambda c: ops.upsert_run(c, row),
                       failed_build=failed_build)
-    assert _query(published, "SELECT state, message FROM ops.runs") == [("failed", "boom")]
-    assert _query(published, "SELECT file, reason FROM ops.ingest_errors") == [("x.txt", "bad")]
-    assert _query(published, "SELECT count(*) FROM information_schema.tables "
+    assert query(published, "SELECT state, message FROM ops.runs") == [("failed", "boom")]
+    assert query(published, "SELECT file, reason FROM ops.ingest_errors") == [("x.txt", "bad")]
+    assert query(published, "SELECT count(*) FROM information_schema.tables "
                              "WHERE table_schema = 'marts'") == [(0,)]
 
 

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import http.server
-import io
-import json
 import os
 import shutil
 import signal
@@ -28,8 +26,8 @@ import threading
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
+from _warehouse import query, snapshot
 
 from ingestion.readers import UnreadableFile, decode_bytes, html_main_text, read_bytes, read_text
 
@@ -43,25 +41,6 @@ GDP_SENTENCE = "1.地区生产总值增长8%左右。1-9月,完成地区生产�
 
 def _text(p: Path) -> str:
     return p.read_text(encoding="utf-8")
-
-
-def _query(db: Path, sql: str, params=None) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
-
-
-def _marts_snapshot(db: Path) -> dict[str, list[tuple]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' "
-            "ORDER BY table_name").fetchall()]
-        return {t: sorted(con.execute(f'SELECT * FROM marts."{t}"').fetchall(), key=repr) for t in tables}
-    finally:
-        con.close()
 
 
 def _sha(p: Path) -> str:
@@ -426,7 +405,7 @@ def nightly(tmp_path_factory, prefect_harness):
     t0 = time.monotonic()
     cold = refresh(sources=[str(corpus)], db=str(db))
     cold_s = time.monotonic() - t0
-    before = _marts_snapshot(db)
+    before = snapshot(db)
     t0 = time.monotonic()
     warm = refresh(sources=[str(corpus)], db=str(db))
     warm_s = time.monotonic() - t0
@@ -443,12 +422,12 @@ class TestNightly:
         assert cold.documents == 2 and cold.full
         assert warm.documents == 0 and warm.files_unchanged == 2 and not warm.full
         assert warm.build_skipped
-        assert _marts_snapshot(db) == nightly["before"]
+        assert snapshot(db) == nightly["before"]
         assert all(nightly["before"].values())
-        rows = dict(_query(db, "SELECT run_id, documents_parsed FROM ops.runs WHERE state = 'succeeded'"))
+        rows = dict(query(db, "SELECT run_id, documents_parsed FROM ops.runs WHERE state = 'succeeded'"))
         assert rows[cold.run_id] == 2 and rows[warm.run_id] == 0
         assert nightly["warm_s"] < 0.5 * nightly["cold_s"]
-        assert _query(db, "SELECT count(*) FROM ops.source_files WHERE status = 'loaded' "
+        assert query(db, "SELECT count(*) FROM ops.source_files WHERE status = 'loaded' "
                           "AND file_hash IS NOT NULL") == [(2,)]
 
     def test_b_e_two_refreshes_together_replace_changed_and_drop_removed_documents(self, nightly, tmp_path):
@@ -481,38 +460,38 @@ class TestNightly:
         if codes["plain"] == 2:
             assert "another refresh is already running" in out["plain"][1]
         # (e) the warehouse is whole: views work, no failed run, no leftovers
-        assert _query(db, "SELECT count(*) FROM staging.stg_raw__facts")[0][0] > 0
-        states = dict(_query(db, "SELECT state, count(*) FROM ops.runs GROUP BY 1"))
+        assert query(db, "SELECT count(*) FROM staging.stg_raw__facts")[0][0] > 0
+        states = dict(query(db, "SELECT state, count(*) FROM ops.runs GROUP BY 1"))
         assert states.get("failed", 0) == 0 and states.get("running", 0) == 0, states
         assert not (db.parent / (db.name + ".wal")).exists()
         assert not any((db.parent / ".build").iterdir())
-        runs = _query(db, "SELECT documents_parsed, documents_removed FROM ops.runs "
+        runs = query(db, "SELECT documents_parsed, documents_removed FROM ops.runs "
                           "WHERE started > (SELECT max(started) FROM ops.runs WHERE run_id = ?) "
                           "ORDER BY started", [nightly["warm"].run_id])
         assert sorted(runs) == sorted([(1, 1)] + [(0, 0)] * (len(runs) - 1)) and len(runs) == 1 + (codes["plain"] == 0)
         # (b) the changed document's facts replace its old ones
-        gdp = _query(db, "SELECT value FROM marts.fct_actuals WHERE region = '咸宁市' AND indicator = 'gdp' "
+        gdp = query(db, "SELECT value FROM marts.fct_actuals WHERE region = '咸宁市' AND indicator = 'gdp' "
                          "AND year = 2022 AND period_end_month = 9 AND measure = 'growth_pct'")
         assert gdp == [(5.5,)]
-        assert (9, "全省") in _query(db, "SELECT rank, rank_scope FROM marts.fct_rankings "
+        assert (9, "全省") in query(db, "SELECT rank, rank_scope FROM marts.fct_rankings "
                                          "WHERE region = '咸宁市' AND indicator = 'gdp' AND year = 2022")
-        (build_run,) = _query(db, "SELECT run_id FROM ops.runs WHERE documents_parsed = 1 "
+        (build_run,) = query(db, "SELECT run_id FROM ops.runs WHERE documents_parsed = 1 "
                                   "ORDER BY started DESC LIMIT 1")[0]
-        assert _query(db, "SELECT count(*) FROM raw.facts WHERE run_id <> ?", [build_run]) == [(0,)]
+        assert query(db, "SELECT count(*) FROM raw.facts WHERE run_id <> ?", [build_run]) == [(0,)]
         # (b) the removed document is gone from every mart, marked removed in raw and ops
-        assert _query(db, "SELECT document_id FROM marts.dim_document") == [(NOTICE.stem,)]
+        assert query(db, "SELECT document_id FROM marts.dim_document") == [(NOTICE.stem,)]
         for mart in ("fct_targets", "fct_actuals", "fct_rankings", "fct_target_attainment"):
-            assert _query(db, f"SELECT count(*) FROM marts.{mart} WHERE region = '大冶市'") == [(0,)]
-        assert _query(db, "SELECT removed_at IS NOT NULL FROM raw.documents WHERE document_id = ?",
+            assert query(db, f"SELECT count(*) FROM marts.{mart} WHERE region = '大冶市'") == [(0,)]
+        assert query(db, "SELECT removed_at IS NOT NULL FROM raw.documents WHERE document_id = ?",
                       [DAYE.stem]) == [(True,)]
-        assert _query(db, "SELECT status FROM ops.source_files WHERE source LIKE ?",
+        assert query(db, "SELECT status FROM ops.source_files WHERE source LIKE ?",
                       [f"%{DAYE.name}"]) == [("removed",)]
 
     def test_c_kill_9_during_dbt_build_changes_nothing(self, nightly, tmp_path):
         from flows.refresh import refresh
 
         corpus, db = nightly["corpus"], nightly["db"]
-        before, before_sha = _marts_snapshot(db), _sha(db)
+        before, before_sha = snapshot(db), _sha(db)
         dbt_log = db.parent / ".dbt" / "logs" / "dbt.log"
         if dbt_log.exists():
             dbt_log.unlink()
@@ -534,10 +513,10 @@ class TestNightly:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(30)
         assert proc.returncode == -signal.SIGKILL
-        assert _sha(db) == before_sha and _marts_snapshot(db) == before
+        assert _sha(db) == before_sha and snapshot(db) == before
         assert any((db.parent / ".build").iterdir())  # the killed run's leftovers
         s = refresh(sources=[str(corpus)], db=str(db))  # nobody cleaned anything up
-        assert _marts_snapshot(db) == before and s.documents == 0
+        assert snapshot(db) == before and s.documents == 0
         assert not any((db.parent / ".build").iterdir())
 
 
@@ -594,13 +573,13 @@ def test_d_hostile_input_is_quarantined_and_good_documents_published(tmp_path, m
         s = refresh(sources=[str(tmp_path / "in"), str(manifest)], db=str(db), max_bytes=max_bytes)
         assert site.log[:2] == [("/zwgk/notice.html", 503), ("/zwgk/notice.html", 200)]  # retried
 
-        published = {r[0] for r in _query(db, "SELECT document_id FROM marts.dim_document")}
+        published = {r[0] for r in query(db, "SELECT document_id FROM marts.dim_document")}
         url_doc = [d for d in published if d.startswith("notice-")]
         assert set(good) <= published and len(url_doc) == 1, published
-        assert _query(db, "SELECT region, source_path FROM raw.documents WHERE document_id = ?",
+        assert query(db, "SELECT region, source_path FROM raw.documents WHERE document_id = ?",
                       url_doc) == [("赤壁市", url)]
-        assert _query(db, "SELECT count(*) FROM marts.fct_actuals WHERE document_id = ?", url_doc)[0][0] > 0
-        errors = {Path(f).name: (run, reason) for run, f, reason in _query(
+        assert query(db, "SELECT count(*) FROM marts.fct_actuals WHERE document_id = ?", url_doc)[0][0] > 0
+        errors = {Path(f).name: (run, reason) for run, f, reason in query(
             db, "SELECT run_id, file, reason FROM ops.ingest_errors")}
         assert sorted(errors) == bad, errors
         assert all(run == s.run_id and reason for run, reason in errors.values())
@@ -608,7 +587,7 @@ def test_d_hostile_input_is_quarantined_and_good_documents_published(tmp_path, m
         assert "no text layer" in errors["scan.pdf"][1]
         text = s.render_text()
         assert all(f"quarantined {tmp_path / 'in' / name}" in text for name in bad), text
-        assert _query(db, "SELECT url, etag IS NOT NULL FROM ops.http_cache") == [(url, True)]
+        assert query(db, "SELECT url, etag IS NOT NULL FROM ops.http_cache") == [(url, True)]
 
         # the next night: the page answers 304, nothing is parsed; --strict still fails the run
         n = len(site.log)
@@ -617,7 +596,7 @@ def test_d_hostile_input_is_quarantined_and_good_documents_published(tmp_path, m
                                        "--max-bytes", str(max_bytes)])
         assert res.exit_code == 3, res.output
         assert site.log[n:] == [("/zwgk/notice.html", 304)]
-        (run_id, parsed), = _query(db, "SELECT run_id, documents_parsed FROM ops.runs "
+        (run_id, parsed), = query(db, "SELECT run_id, documents_parsed FROM ops.runs "
                                        "ORDER BY started DESC LIMIT 1")
         assert parsed == 0
-        assert _query(db, "SELECT count(*) FROM ops.ingest_errors WHERE run_id = ?", [run_id]) == [(len(bad),)]
+        assert query(db, "SELECT count(*) FROM ops.ingest_errors WHERE run_id = ?", [run_id]) == [(len(bad),)]

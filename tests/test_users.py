@@ -29,6 +29,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from _warehouse import snapshot
 from click.testing import CliRunner
 
 from flows.cli import cli
@@ -47,23 +48,6 @@ def _sha256(p: Path) -> str:
     return h.hexdigest()
 
 
-def _marts_snapshot(db: Path) -> dict[str, list[tuple]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema IN ('marts', 'ops') "
-            "ORDER BY table_name").fetchall()]
-        out = {}
-        for t in tables:
-            schema = con.execute(
-                "SELECT table_schema FROM information_schema.tables WHERE table_name = ?", [t]
-            ).fetchone()[0]
-            out[f"{schema}.{t}"] = sorted(con.execute(f'SELECT * FROM {schema}."{t}"').fetchall(), key=repr)
-        return out
-    finally:
-        con.close()
-
-
 @pytest.fixture(scope="module")
 def wh(tmp_path_factory, corpus_dir: Path, prefect_harness) -> dict:
     """A warehouse built by the refresh flow from two sample reports, with its fingerprint."""
@@ -74,12 +58,12 @@ def wh(tmp_path_factory, corpus_dir: Path, prefect_harness) -> dict:
         shutil.copy(corpus_dir / name, src / name)
     db = tmp_path_factory.mktemp("users-wh") / "gwr.duckdb"
     refresh(sources=[str(src)], db=str(db))
-    return {"db": db, "sha": _sha256(db), "marts": _marts_snapshot(db)}
+    return {"db": db, "sha": _sha256(db), "marts": snapshot(db, ("marts", "ops"))}
 
 
 def _unchanged(wh: dict) -> None:
     assert _sha256(wh["db"]) == wh["sha"], "the warehouse file changed"
-    assert _marts_snapshot(wh["db"]) == wh["marts"], "marts/ops content changed"
+    assert snapshot(wh["db"], ("marts", "ops")) == wh["marts"], "marts/ops content changed"
 
 
 def gwr(*args: str, input: str | None = None):
