@@ -45,16 +45,14 @@ def part_a_parse_vs_jieba(repeats: int = 3) -> dict:
 
     import jieba
 
-    from ingestion.extract import _pos_tokenizer, _tokenizer, rules
+    from ingestion.extract import warm
     from ingestion.pipeline import parse_text
     from ingestion.readers import read_text
 
     jieba.setLogLevel(logging.WARNING)
     texts = [(p.stem, read_text(p)) for p in sorted((ROOT / "sample_corpus").glob("*.txt"))]
     jieba.initialize()
-    _tokenizer()
-    _pos_tokenizer()
-    rules()
+    warm()
     parse_text(texts[0][1], texts[0][0])  # warm caches: both sides measured warm
     jieba_s, parse_s = [], []
     for _ in range(repeats):

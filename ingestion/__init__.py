@@ -9,10 +9,23 @@ import hashlib
 from pathlib import Path
 
 # Bump by hand for a change of meaning; the fingerprint below catches every other change.
-EXTRACTOR_RELEASE = "0.2.0"
+EXTRACTOR_RELEASE = "0.3.0"
 
 _HERE = Path(__file__).resolve().parent
 _SEEDS = _HERE.parent / "dbt_project" / "seeds"
+
+
+# The modules outside extract/ and parse/ whose code decides what a document yields.
+_EXTRACTION_MODULES = ("pipeline.py", "split.py", "metadata.py", "records.py", "dictionaries.py", "text.py")
+
+
+def _package_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "absent"
 
 
 def _fingerprint() -> str:
@@ -20,8 +33,10 @@ def _fingerprint() -> str:
     and the dictionaries (dbt seeds). Editing a pattern or an alias changes the extractor version,
     so the next refresh re-parses every document instead of keeping facts of the old rules."""
     h = hashlib.sha256()
-    files = sorted(_HERE.glob("*.py")) + sorted((_HERE / "rules").glob("*"))
+    files = [_HERE / n for n in _EXTRACTION_MODULES] + sorted((_HERE / "extract").glob("*.py"))
+    files += sorted((_HERE / "parse").glob("*.py")) + sorted((_HERE / "rules").glob("*"))
     files += [_SEEDS / n for n in ("indicators.csv", "indicator_aliases.csv", "units.csv", "regions.csv")]
+    h.update(_package_version("opencc").encode())  # its character table is part of the view
     for f in files:
         if f.is_file():
             h.update(f.name.encode())

@@ -54,9 +54,9 @@ def parse_one(item: Path | ParseJob) -> ParseOutcome:
 
 
 def _warm() -> None:
-    from ingestion.extract import _tokenizer
+    from ingestion.extract import warm
 
-    _tokenizer()
+    warm()
 
 
 def default_workers() -> int:

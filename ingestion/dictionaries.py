@@ -1,7 +1,8 @@
 """The dictionaries the extractor reads: indicators, aliases, units, regions and the rules file.
 
 The dictionaries are the dbt seeds (one source of truth for the warehouse and the extractor);
-the rules are ingestion/rules/patterns.yaml. Both are plain files a domain expert can extend.
+the extraction rules are ingestion/rules/*.yaml (read by ingestion/extract/rules.py). Both are plain
+files a domain expert can extend.
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ class Dictionaries:
     group_single: dict[str, str]  # compound name -> code when it carries one figure
     units: dict[str, Unit]
     regions: list[dict[str, str]]
-    rules: dict
     region_names: set[str] = field(default_factory=set)
+    short_region_names: set[str] = field(default_factory=set)  # 咸宁, 德宏 (two characters or more)
     compound_patterns: list[dict] = field(default_factory=list)
 
     @property
@@ -65,15 +66,36 @@ def load() -> Dictionaries:
     }
     regions_path = SEEDS_DIR / "regions.csv"
     regions = _read_csv(regions_path) if regions_path.exists() else []
-    rules = yaml.safe_load((RULES_DIR / "patterns.yaml").read_text(encoding="utf-8"))
-    compounds = yaml.safe_load(COMPOUNDS_FILE.read_text(encoding="utf-8"))
+    compounds = _load_compounds(COMPOUNDS_FILE, set(indicators))
     named = [c for c in compounds if "name" in c]
     groups = {c["name"]: tuple(c["indicators"]) for c in named}
     group_single = {c["name"]: c["single"] for c in named if c.get("single")}
-    d = Dictionaries(indicators, aliases, groups, group_single, units, regions, rules)
+    bad = sorted({code for code in aliases.values() if code not in indicators})
+    if bad:
+        raise ValueError(f"{SEEDS_DIR / 'indicator_aliases.csv'}: unknown indicator code(s) {bad}")
+    d = Dictionaries(indicators, aliases, groups, group_single, units, regions)
     d.compound_patterns = [c for c in compounds if "pattern" in c]
     d.region_names = {r["region"] for r in regions}
+    d.short_region_names = {r["short_name"] for r in regions if len(r["short_name"]) >= 2} - d.region_names
     return d
+
+
+def _load_compounds(path: Path, codes: set[str]) -> list[dict]:
+    """compounds.yaml: entries with `name` or `pattern`, `indicators` (codes, in order) and an
+    optional `single`; anything else is an error naming the entry."""
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(entries, list):
+        raise ValueError(f"{path}: must be a list of entries")
+    for i, e in enumerate(entries, start=1):
+        keys = set(e) if isinstance(e, dict) else set()
+        if not keys or len(keys & {"name", "pattern"}) != 1 or not keys <= {"name", "pattern", "indicators", "single"}:
+            raise ValueError(f"{path}: entry {i}: needs exactly one of name/pattern, indicators and optionally single")
+        wanted = list(e.get("indicators") or []) + ([e["single"]] if e.get("single") else [])
+        if not e.get("indicators") or any(c not in codes for c in wanted):
+            raise ValueError(f"{path}: entry {i}: unknown or missing indicator codes {wanted}")
+        if "pattern" in e:
+            re.compile(e["pattern"])
+    return entries
 
 
 def standard_units() -> set[str]:

@@ -21,6 +21,7 @@ class DocMeta:
     published_date: dt.date | None
     title: str | None
     default_period: tuple[int, int]
+    ref_year: int | None = None  # the year it was given or published (今年, 去年 count from it)
 
 
 _HEAD_CHARS = 1500
@@ -146,4 +147,5 @@ def infer_meta(text: str) -> DocMeta:
             if pm:
                 default_period = months or (1, int(pm.group(1)))
                 break
-    return DocMeta(infer_region(text), kind, year, target_year, published, title, default_period)
+    return DocMeta(infer_region(text), kind, year, target_year, published, title, default_period,
+                   published.year if published else None)

@@ -12,6 +12,7 @@ from ingestion.extract import extract_facts
 from ingestion.metadata import DocMeta, infer_meta
 from ingestion.readers import read_text
 from ingestion.records import DocumentRecord, ParsedDocument, SentenceRecord
+from ingestion.parse.view import build_view, fold
 from ingestion.split import split_reports, split_sentences
 
 
@@ -34,7 +35,8 @@ def apply_overrides(meta: DocMeta, overrides: Mapping[str, Any] | None) -> DocMe
         year = target_year - 1
     elif "year" not in overrides and "target_year" in overrides:
         year = target_year
-    return DocMeta(region, kind, year, target_year, meta.published_date, meta.title, meta.default_period)
+    return DocMeta(region, kind, year, target_year, meta.published_date, meta.title, meta.default_period,
+                   meta.ref_year)
 
 
 def parse_text(
@@ -44,21 +46,25 @@ def parse_text(
 
     `overrides` (from a manifest) replace the inferred metadata before facts are extracted, so
     every fact whose region or year defaults to the document's gets the overridden one."""
-    parts = split_reports(text)
+    parts = split_reports(fold(text))
     out: list[ParsedDocument] = []
     for i, (a, b) in enumerate(parts, start=1):
         doc_text = text[a:b]
         doc_id = stem if len(parts) == 1 else f"{stem}#{i}"
-        meta = apply_overrides(infer_meta(doc_text), overrides)
+        view = build_view(doc_text)
+        meta = apply_overrides(infer_meta(view.text), overrides)
         doc = DocumentRecord(
             document_id=doc_id, source_path=source_path, source_part=i, parts_in_source=len(parts),
             text=doc_text, region=meta.region, kind=meta.kind, year=meta.year,
             target_year=meta.target_year, published_date=meta.published_date, title=meta.title,
             extractor_version=EXTRACTOR_VERSION,
         )
-        spans = split_sentences(doc_text)
-        sentences = [SentenceRecord(doc_id, n, sp.start, sp.end, doc_text[sp.start : sp.end]) for n, sp in enumerate(spans)]
-        facts = extract_facts(doc_id, doc_text, spans, meta)
+        spans = split_sentences(view.text)
+        sentences = []
+        for n, sp in enumerate(spans):
+            a0, b0 = view.to_original(sp.start, sp.end)
+            sentences.append(SentenceRecord(doc_id, n, a0, b0, doc_text[a0:b0]))
+        facts = extract_facts(doc_id, view, spans, meta)
         out.append(ParsedDocument(doc, sentences, facts))
     return out
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingestion.text import normalize
 
 # A line that is a report's title: "2023年彬州市政府工作报告", "泸州市人民政府工作报告".
 _TITLE_RE = re.compile(
@@ -35,25 +34,36 @@ class Span:
 
 
 _SENT_END = re.compile(r"[。!?！？]+[”’」』)]?|\n+")
+# A sentence longer than this is cut at its last ';' (else ',', else anywhere) before the limit:
+# no real sentence is this long, and bounded sentences keep extraction linear in the text even
+# for a page that is one endless line of figures.
+MAX_SENTENCE = 600
 
 
 def split_sentences(text: str) -> list[Span]:
-    """Sentences end at 。!? (with a closing quote) or a line break; whitespace is trimmed."""
-    norm = normalize(text)
+    """Sentences end at 。!? (with a closing quote) or a line break; whitespace is trimmed.
+    `text` is a document's normalised view (ingestion/parse/view.py)."""
     spans: list[Span] = []
     pos = 0
-    for m in _SENT_END.finditer(norm):
+    for m in _SENT_END.finditer(text):
         end = m.end() if not m.group(0).startswith("\n") else m.start()
-        _add(norm, pos, end, spans)
+        _add(text, pos, end, spans)
         pos = m.end()
-    _add(norm, pos, len(norm), spans)
+    _add(text, pos, len(text), spans)
     return spans
 
 
-def _add(norm: str, start: int, end: int, spans: list[Span]) -> None:
-    while start < end and norm[start].isspace():
+def _add(text: str, start: int, end: int, spans: list[Span]) -> None:
+    while start < end and text[start].isspace():
         start += 1
-    while end > start and norm[end - 1].isspace():
+    while end > start and text[end - 1].isspace():
         end -= 1
+    while end - start > MAX_SENTENCE:
+        cut = text.rfind(";", start + MAX_SENTENCE // 4, start + MAX_SENTENCE)
+        if cut < 0:
+            cut = text.rfind(",", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+        cut = cut + 1 if cut > start else start + MAX_SENTENCE
+        spans.append(Span(start, cut))
+        start = cut
     if end > start:
         spans.append(Span(start, end))

@@ -1,0 +1,129 @@
+"""Extract targets, actuals and rankings from a document, each with its evidence and offsets.
+
+The stages, each a module with one job (the rules themselves are data: ingestion/rules/*.yaml and
+the dbt seeds, compiled and checked by `rules`):
+
+    view (ingestion/parse/view.py)   what is read: simplified, ASCII digits, no pinyin or junk
+    tokens       jieba with our names, only around what can hold a fact
+    mentions     indicator names (aliases, compound names, names completed by an earlier word)
+    numbers      figures with units, ranges
+    frames       periods and years named in the text
+    context      the part of the document (review, plan, outlook) and the paragraph's state
+    decide       target or actual, which year, which months: decided in one place
+    figures      a figure tied to its indicator: measure, value, comparator, estimate, region
+    rankings     ranks and league tables
+    qualitative  targets without a number
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from ingestion import EXTRACTOR_VERSION
+from ingestion.extract import decide
+from ingestion.extract.context import DocState, read_sentence, ref_year
+from ingestion.extract.frames import year_marks
+from ingestion.extract.figures import Draft, cpi_levels, figures, flat_figures, to_record
+from ingestion.extract.mentions import indicator_mentions, qualifier
+from ingestion.extract.numbers import find_numbers
+from ingestion.extract.qualitative import qualitative_targets
+from ingestion.extract.rankings import league_tables, rankings
+from ingestion.extract.rules import Rules, rules
+from ingestion.extract.clauses import strip_gap
+from ingestion.extract.mentions import Mention
+from ingestion.extract.tokens import segment_signal_parts
+from ingestion.metadata import DocMeta
+from ingestion.parse.view import TextView
+from ingestion.records import FactRecord
+from ingestion.split import Span
+
+__all__ = ["extract_facts", "rules", "warm"]
+
+
+def warm() -> None:
+    """Load everything extraction needs once (rules, jieba with our words, the character table),
+    so that a worker process or a benchmark does not pay for it on its first document."""
+    from ingestion.extract.tokens import pos_tokenizer, tokenizer
+    from ingestion.parse.view import fold_table
+
+    rules()
+    tokenizer()
+    pos_tokenizer()
+    fold_table()
+
+
+def extract_facts(doc_id: str, view: TextView, sentences: list[Span], meta: DocMeta) -> list[FactRecord]:
+    """All facts of one document. `sentences` are spans of `view.text`; the facts' offsets and
+    evidence index the original text (`view.original`)."""
+    R = rules()
+    text = view.text
+    state = DocState.start(meta, doc_id, R)
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    facts: list[FactRecord] = []
+    for no, sp in enumerate(sentences):
+        s = text[sp.start : sp.end]
+        line_no = bisect.bisect_right(line_starts, sp.start)
+        state.enter_line(line_no)
+        state.follow_sections(s, line_no)
+        if line_no != state.skip_line and R.skip_paragraph_re.match(s):
+            state.skip_line = line_no
+        if state.in_horizon or state.skip_line == line_no:
+            continue
+        if not R.has_candidate_re.search(s):
+            _remember_heading(s, line_no, state, R)
+            decide.remember_sentence(s, year_marks(s, ref_year(meta), R), False, state, R)
+            continue
+        tokens = segment_signal_parts(s, R)
+        mentions = indicator_mentions(s, tokens, R)
+        if not mentions and state.heading and state.heading[0] == line_no:
+            mentions = _heading_subject(s, state, R)
+        sent = read_sentence(s, sp.start, no, line_no, tokens, mentions, find_numbers(s, R), state, R)
+        drafts: list[Draft] = league_tables(sent, state, R)
+        drafts += figures(sent, state, R)
+        drafts += flat_figures(sent, state, R)
+        drafts += cpi_levels(sent, state, R)
+        drafts += rankings(sent, state, R)
+        drafts += qualitative_targets(sent, state, R)
+        facts.extend(to_record(d, sent, state) for d in drafts)
+        decide.remember_sentence(s, sent.years, bool(sent.nums), state, R)
+    return _finish(facts, view)
+
+
+def _remember_heading(s: str, line_no: int, state: DocState, R: Rules) -> None:
+    """A short sentence that only names an indicator ("(一)地区生产总值。", "2.固定资产投资:") heads
+    its paragraph: the figures after it are about that indicator."""
+    if len(s) > 24:
+        return
+    mentions = indicator_mentions(s, [], R)
+    if len(mentions) == 1 and not qualifier(s, mentions[0], R):
+        state.heading = (line_no, mentions[0])
+
+
+def _heading_subject(s: str, state: DocState, R: Rules) -> list[Mention]:
+    """The paragraph's heading names the subject, unless the sentence opens with one of its own
+    ("限额以上消费品零售总额完成…"); evidence then starts at the sentence."""
+    first = R.has_candidate_re.search(s)
+    if first and len(strip_gap(s[: first.start()], R)) <= 1:
+        h = state.heading[1]
+        return [Mention(0, 0, h.raw, h.codes, h.single)]
+    return []
+
+
+def _finish(facts: list[FactRecord], view: TextView) -> list[FactRecord]:
+    """One row per fact (a figure repeated later in the document is one fact), with offsets and
+    evidence in the original text."""
+    seen: set[tuple] = set()
+    out: list[FactRecord] = []
+    for f in facts:
+        key = (f.region, f.kind, f.year, f.period_start_month, f.period_end_month, f.indicator or f.indicator_raw,
+               f.measure, f.value, f.value_high, f.rank, f.rank_scope, f.rank_direction)
+        if key in seen:
+            continue
+        seen.add(key)
+        f.char_start, f.char_end = view.to_original(f.char_start, f.char_end)
+        f.evidence = view.original[f.char_start : f.char_end]
+        f.extractor_version = EXTRACTOR_VERSION
+        f.fact_id = f.compute_id()
+        out.append(f)
+    return out

@@ -1,0 +1,57 @@
+"""Clauses of a sentence, and what is left between a subject and its figure."""
+
+from __future__ import annotations
+
+import re
+
+from ingestion.extract.rules import Rules
+
+CJK = r"\u4e00-\u9fff"
+CLAUSE_SEPARATORS = frozenset(",;:、(),;:")
+# A clause longer than this is not followed further (sentences are cut to a bounded length by
+# the splitter, so every scan below is bounded and extraction stays linear in the text).
+MAX_CLAUSE = 200
+
+
+def clause_bounds(s: str, pos: int) -> tuple[int, int]:
+    """The clause around position pos: between the nearest separators (,;:、 and brackets)."""
+    a = pos
+    lo = max(0, pos - MAX_CLAUSE)
+    while a > lo and s[a - 1] not in CLAUSE_SEPARATORS:
+        a -= 1
+    b = pos
+    hi = min(len(s), pos + MAX_CLAUSE)
+    while b < hi and s[b] not in CLAUSE_SEPARATORS:
+        b += 1
+    return a, b
+
+
+_RANK_FRAGMENT = re.compile(r"\d+(?:\.\d+)?(?:%|[万亿]?[\u4e00-\u9fff]?)")
+_SHORT_PAREN = re.compile(r"\([^()]{0,12}\)")
+_NOT_WORD = re.compile(rf"[^{CJK}A-Za-z]")
+
+
+def strip_gap(gap: str, R: Rules) -> str:
+    """What is left between a subject and its figure once figures, ranks, periods, comparisons
+    with the province and connector words are taken out: anything left names another subject."""
+    gap = R.gap_ignorable_re.sub("", gap)
+    gap = R.inline_target_re.sub("", gap)
+    gap = re.sub(rf"[{CJK}]{{0,9}}(?:{R.rank_re.pattern})", "", gap)
+    gap = _RANK_FRAGMENT.sub("", gap)
+    gap = R.number_re.sub("", gap)
+    gap = _SHORT_PAREN.sub("", gap)
+    for p in R.periods:
+        gap = p.rx.sub("", gap)
+    gap = R.inline_year_re.sub("", gap)
+    gap = R.relative_year_re.sub("", gap)
+    gap = R.completion_re.sub("", gap)
+    gap = R.growth_re.sub("", gap)
+    gap = R.decline_re.sub("", gap)
+    gap = R.flat_re.sub("", gap)
+    gap = R.estimate_re.sub("", gap)
+    gap = R.connector_re.sub("", gap)
+    for v in R.rank_verbs:
+        gap = gap.replace(v, "")
+    for w in R.gap_scope_words:
+        gap = gap.replace(w, "")
+    return _NOT_WORD.sub("", gap)

@@ -1,0 +1,73 @@
+"""The one place that decides what a figure is: a target or an actual, of which year and months.
+
+- target: a figure in the goals part of a report or plan, on a notice's numbered target line,
+  written beside its actual (目标10.5%), or after a goal cue of its sentence (预期目标是…,
+  提出…目标), unless a result marker stands between the cue and the figure (1-9月, 完成了, 去年,
+  an earlier year);
+- the year of a target is the document's target year; of an actual, the year named last before
+  it in its sentence or paragraph (2019年, 去年 against the reference year), else the year the
+  document reports on;
+- the months of an actual: the period named last before it in the sentence, the paragraph's or
+  heading's period, a single month for 当月, else the document's default period.
+"""
+
+from __future__ import annotations
+
+from ingestion.extract.context import DocState, Sentence
+from ingestion.extract.frames import YearMark, period_in, single_month_at
+from ingestion.extract.rules import Rules
+
+
+def is_target(sent: Sentence, state: DocState, pos: int, R: Rules, *, inline: bool = False,
+              restated: bool = False) -> bool:
+    """Is the figure at `pos` of the sentence a target?"""
+    if inline or restated or sent.notice_target or state.in_target_part(sent.line_no):
+        return True
+    cue = sent.target_cue_start
+    if cue is None or cue > pos:
+        return False
+    between = sent.s[cue:pos]
+    if period_in(between, R) is not None or R.actual_in_target_re.search(between):
+        return False
+    year = sent.year_before(pos)
+    target_year = state.meta.target_year
+    return not (year is not None and target_year is not None and year < target_year)
+
+
+def fact_year(kind: str, sent: Sentence, state: DocState, pos: int) -> int | None:
+    meta = state.meta
+    if kind == "target":
+        return meta.target_year
+    year = sent.year_before(pos)
+    if year is None:
+        year = state.line_year
+    return year if year is not None else meta.year
+
+
+def fact_period(kind: str, sent: Sentence, state: DocState, pos: int, R: Rules) -> tuple[int, int]:
+    if kind == "target":
+        return (1, 12)
+    clause_start = max(sent.s.rfind(",", 0, pos), sent.s.rfind(";", 0, pos), 0)
+    named = sent.period_before(pos, R)
+    if named:
+        state.line_period = named
+        current = named
+    elif sent.estimate_pos is not None and sent.estimate_pos < pos:
+        return (1, 12)
+    else:
+        current = state.line_period or state.section_period or state.meta.default_period
+    if single_month_at(sent.s[clause_start:pos], R):
+        return (current[1], current[1])
+    return current
+
+
+def remember_sentence(s: str, years: list[YearMark], has_figures: bool, state: DocState, R: Rules) -> None:
+    """After a sentence: its last named year carries to the rest of its paragraph; a heading line
+    that names a period ("一、1-3月份主要经济指标完成情况") sets it for the lines below (not in work
+    reports, whose review is of the whole year)."""
+    if years:
+        state.line_year = years[-1].year
+    if not has_figures and len(s) <= 40 and state.meta.kind != "work_report" and R.notice_target_re.match(s):
+        named = period_in(s, R)
+        if named:
+            state.section_period = named

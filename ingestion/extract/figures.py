@@ -1,0 +1,286 @@
+"""Figures tied to indicators: each number with a unit attaches to the nearest indicator named
+before it (unless another subject stands between them); the words between decide its measure."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingestion.extract import decide
+from ingestion.extract.clauses import clause_bounds, strip_gap
+from ingestion.extract.context import DocState, Sentence
+from ingestion.extract.mentions import Mention, qualifier
+from ingestion.extract.numbers import Num, convert, list_end
+from ingestion.extract.regions import region_before
+from ingestion.extract.rules import Rules
+from ingestion.records import FactRecord
+
+# A mention further than this before its figure is not its subject.
+MAX_GAP = 60
+# Evidence longer than this starts at the figure's clause instead of at its indicator.
+MAX_EVIDENCE = 80
+
+
+@dataclass
+class Draft:
+    """What one figure says, before it becomes a FactRecord."""
+
+    kind: str
+    code: str | None
+    raw_name: str
+    measure: str
+    start: int  # evidence span, in the sentence
+    end: int
+    value: float | None = None
+    value_high: float | None = None
+    unit: str | None = None
+    value_raw: str | None = None
+    comparator: str | None = None
+    estimate: bool = False
+    rank: int | None = None
+    rank_scope: str | None = None
+    rank_direction: str | None = None
+    target_text: str | None = None
+    region: str | None = None
+    year: int | None = None
+    period: tuple[int, int] = (1, 12)
+
+
+def to_record(d: Draft, sent: Sentence, state: DocState) -> FactRecord:
+    return FactRecord(
+        document_id=state.doc_id, sentence_no=sent.no, region=d.region or state.meta.region, kind=d.kind,
+        year=d.year, period_start_month=d.period[0], period_end_month=d.period[1], indicator=d.code,
+        indicator_raw=d.raw_name, measure=d.measure, evidence="", char_start=sent.base + d.start,
+        char_end=sent.base + d.end, value=d.value, value_high=d.value_high, unit=d.unit, value_raw=d.value_raw,
+        comparator=d.comparator, estimate=d.estimate, rank=d.rank, rank_scope=d.rank_scope,
+        rank_direction=d.rank_direction, target_text=d.target_text,
+    )
+
+
+def evidence_start(s: str, mention_start: int, end: int) -> int:
+    if end - mention_start <= MAX_EVIDENCE:
+        return mention_start
+    return clause_bounds(s, max(0, end - 1))[0]
+
+
+def subject_of(pos: int, mentions: list[Mention]) -> Mention | None:
+    """The last mention that ends before pos (mentions are in order)."""
+    found = None
+    for m in mentions:
+        if m.end > pos:
+            break
+        found = m
+    return found
+
+
+def comparator(s: str, num: Num, mention_end: int, list_stop: int, R: Rules) -> str:
+    after = s[list_stop : list_stop + 6].lstrip(")")
+    for w, k in R.comparator_after:
+        if after.startswith(w):
+            return k
+    if num.value_high is not None:
+        return "range"
+    before = s[mention_end : num.start]
+    for w, k in R.comparator_before:
+        if w in before:
+            return k
+    return "exact"
+
+
+def _from_to_year(sent: Sentence, state: DocState, num: Num, R: Rules) -> int | None | bool:
+    """A level in "由2015年的X增加到2020年的Y": the year of X or Y (False: X without a year)."""
+    s = sent.s
+    for m in R.from_to_re.finditer(s[max(0, num.start - 60) : num.end]):
+        off = max(0, num.start - 60)
+        y1 = int(m.group("y1")) if m.group("y1") else None
+        y2 = int(m.group("y2")) if m.group("y2") else None
+        if y1 and y2:
+            state.from_to_years = (y1, y2)
+        years = (y1, y2) if (y1 or y2) else state.from_to_years
+        if off + m.start("a") == num.start:
+            return years[0] if years and years[0] else False
+        if off + m.end() == num.start:
+            return years[1] if years and years[1] else None
+    return None
+
+
+def figures(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
+    s, nums, mentions = sent.s, sent.nums, sent.mentions
+    meta = state.meta
+    out: list[Draft] = []
+    for i, num in enumerate(nums):
+        mention = subject_of(num.start, mentions)
+        # a place right before the number: a per-unit list item (东风农场163.8%)
+        a, _ = clause_bounds(s, num.start)
+        prefix = s[a : num.start]
+        place = None
+        if (mention is not None and num.is_pct and R.place_suffix_re.search(prefix)
+                and 2 <= len(prefix) <= 16 and mention.end <= a and R.completion_re.search(s[mention.end : a])):
+            place = prefix
+        elif mention is not None:
+            gap = s[mention.end : num.start]
+            if ";" in gap or len(gap) > MAX_GAP:
+                mention = None
+        clause = s[a : clause_bounds(s, num.start)[1]]
+        window = s[mention.start : num.end] if mention else clause
+        completion_here = bool(R.completion_re.search(s[max(0, num.start - 14) : num.start]))
+        if not completion_here and (
+                R.skip_re.search(clause) or (mention and R.skip_re.search(s[mention.end : num.start]))):
+            continue
+        inline_target = not completion_here and bool(R.inline_target_re.search(s[max(0, num.start - 10) : num.start]))
+        if mention is not None and place is None:
+            leftover = strip_gap(s[mention.end : num.start], R)
+            if len(leftover) > 1 or qualifier(s, mention, R):
+                mention = None
+        if mention is None:
+            out.extend(unknown_figure(sent, state, num, R))
+            continue
+        draft = _figure(sent, state, i, num, mention, place, window, inline_target, R)
+        if draft is not None:
+            out.append(draft)
+    return out
+
+
+def _figure(sent: Sentence, state: DocState, i: int, num: Num, mention: Mention, place: str | None,
+            window: str, inline_target: bool, R: Rules) -> Draft | None:
+    s, nums = sent.s, sent.nums
+    between = s[mention.end : num.start]
+    # the measure word nearest the figure wins: "为年度预算的78.5%,同比增长12.1%"
+    last_completion = max((m.end() for m in R.completion_re.finditer(window)), default=-1)
+    last_growth = max((m.end() for m in R.growth_re.finditer(window)), default=-1)
+    last_growth = max(last_growth, max((m.end() for m in R.decline_re.finditer(window)), default=-1))
+    codes = mention.codes
+    if place is not None or (num.is_pct and last_completion > last_growth):
+        measure = "completion_pct" if num.is_pct else "level"
+    elif num.is_pct:
+        measure = "rate_pct" if R.d.indicators[codes[0]]["default_measure"] == "rate_pct" else "growth_pct"
+    else:
+        measure = "level"
+    value = num.value
+    if measure == "growth_pct" and R.decline_re.search(between if inline_target else between[-12:]):
+        value = -abs(value)
+    # which code of a group
+    same = [n for n in mention.numbers if n.is_pct == num.is_pct]
+    idx = len(same)
+    mention.numbers.append(num)
+    if len(codes) == 1:
+        code = codes[0]
+    else:
+        following = [n for n in nums[i + 1 :] if n.is_pct == num.is_pct and n.start - num.end < 30]
+        if idx == 0 and not following and mention.single and not re.search("分别", between):
+            code = mention.single
+        elif idx < len(codes):
+            code = codes[idx]
+        else:
+            return None
+    restated = state.meta.kind == "progress_notice" and bool(
+        R.target_restated_re.search(s[max(0, num.start - 4) : num.end + 3]))
+    target = decide.is_target(sent, state, num.start, R, inline=inline_target, restated=restated)
+    kind = "target" if target else "actual"
+    conv = convert(num, code, R)
+    if conv is None:
+        return _dollar_figure(sent, state, num, mention, measure, kind, R)
+    std_value, unit = conv
+    if measure in ("growth_pct", "rate_pct", "completion_pct"):
+        std_value, unit = value, "%"
+    elif value < 0:
+        std_value = -std_value
+    if kind == "target" and place is not None:
+        return None
+    year = decide.fact_year(kind, sent, state, num.start)
+    if kind == "actual" and measure == "level":
+        ft = _from_to_year(sent, state, num, R)
+        if ft is False:
+            return None
+        if ft is not None:
+            year = ft
+    stop = list_end(s, nums, i, R)
+    comp = comparator(s, num, mention.end, stop, R) if kind == "target" else None
+    ev_start = clause_bounds(s, num.start)[0] if place else evidence_start(s, mention.start, num.end)
+    ev_end = num.end
+    after = s[num.end : num.end + 3]
+    for w, _ in R.comparator_after:
+        if after.startswith(w):
+            ev_end = num.end + len(w)
+            break
+    if inline_target and s[ev_end : ev_end + 1] == ")":
+        ev_end += 1  # 增长58.3%(目标10.5%): the whole parenthesis
+    estimate = kind == "actual" and sent.estimate_pos is not None and sent.estimate_pos < num.start
+    region = place if place else region_before(sent, mention.start, state, R)
+    return Draft(kind, code, mention.raw, measure, ev_start, ev_end, value=std_value, value_high=num.value_high,
+                 unit=unit, value_raw=num.raw, comparator=comp, estimate=estimate, region=region, year=year,
+                 period=decide.fact_period(kind, sent, state, num.start, R))
+
+
+def _dollar_figure(sent: Sentence, state: DocState, num: Num, mention: Mention, measure: str, kind: str,
+                   R: Rules) -> Draft | None:
+    """进出口总额50亿美元: not convertible to 亿元, so kept in the raw layer only, under a name
+    that says why (it shows in the list of unknown indicator names)."""
+    u = R.d.units[num.unit_raw]
+    if u.kind != "money_usd":
+        return None
+    return Draft(kind, None, f"{mention.raw}({u.standard})", measure, evidence_start(sent.s, mention.start, num.end),
+                 num.end, value=num.value * u.factor, unit=u.standard, value_raw=num.raw,
+                 comparator="exact" if kind == "target" else None, year=decide.fact_year(kind, sent, state, num.start),
+                 period=decide.fact_period(kind, sent, state, num.start, R))
+
+
+def unknown_figure(sent: Sentence, state: DocState, num: Num, R: Rules) -> list[Draft]:
+    """A number whose indicator is not in the dictionary: kept under the name as written."""
+    s = sent.s
+    a, _ = clause_bounds(s, num.start)
+    name_tokens = [w for w, ta, tb in sent.tokens if ta >= a and tb <= num.start
+                   and re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", w)]
+    words = [w for w in name_tokens if not R.connector_re.fullmatch(w) and not R.growth_re.fullmatch(w)
+             and not R.decline_re.fullmatch(w)]
+    if not words:
+        return []
+    raw_name = "".join(words[-3:])[-16:]
+    if len(raw_name) < 2 or re.search(r"\d", raw_name) or R.skip_re.search(s[a : num.end]):
+        return []
+    u = R.d.units[num.unit_raw]
+    between = s[a : num.start]
+    changed = R.growth_re.search(between) or R.decline_re.search(between)
+    measure = ("growth_pct" if changed else "rate_pct") if num.is_pct else "level"
+    value = num.value * u.factor
+    if measure == "growth_pct" and R.decline_re.search(between):
+        value = -abs(value)
+    kind = "target" if decide.is_target(sent, state, num.start, R) else "actual"
+    return [Draft(kind, None, raw_name, measure, a, num.end, value=value, value_high=num.value_high, unit=u.standard,
+                  value_raw=num.raw, comparator="exact" if kind == "target" else None,
+                  year=decide.fact_year(kind, sent, state, num.start),
+                  period=decide.fact_period(kind, sent, state, num.start, R))]
+
+
+def cpi_levels(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
+    """A consumer price index as a level: 居民消费价格指数101.7."""
+    out = []
+    low, high = R.cpi_level_bounds
+    for m in sent.mentions:
+        if "cpi" not in m.codes:
+            continue
+        cm = R.cpi_level_re.match(sent.s[m.end :])
+        if cm and low <= float(cm.group(1)) <= high:
+            kind = "target" if decide.is_target(sent, state, m.end, R) else "actual"
+            out.append(Draft(kind, "cpi", m.raw, "level", m.start, m.end + cm.end(), value=float(cm.group(1)),
+                             unit="index", value_raw=cm.group(1), comparator="exact" if kind == "target" else None,
+                             year=decide.fact_year(kind, sent, state, m.end),
+                             period=decide.fact_period(kind, sent, state, m.end, R)))
+    return out
+
+
+def flat_figures(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
+    """持平 after an indicator: growth of 0."""
+    out = []
+    for fm in R.flat_re.finditer(sent.s):
+        mention = subject_of(fm.start(), sent.mentions)
+        if mention is None or len(mention.codes) != 1 or len(strip_gap(sent.s[mention.end : fm.start()], R)) > 1:
+            continue
+        if any(mention.end <= n.start < fm.start() for n in sent.nums):
+            continue
+        kind = "target" if decide.is_target(sent, state, fm.start(), R) else "actual"
+        out.append(Draft(kind, mention.codes[0], mention.raw, "growth_pct", mention.start, fm.end(), value=0.0,
+                         unit="%", value_raw=fm.group(0), comparator="exact" if kind == "target" else None,
+                         year=decide.fact_year(kind, sent, state, fm.start()),
+                         period=decide.fact_period(kind, sent, state, fm.start(), R)))
+    return out

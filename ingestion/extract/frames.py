@@ -1,0 +1,50 @@
+"""When a figure is about: its months (periods) and its year, read from the words before it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ingestion.extract.rules import Rules
+from ingestion.parse.cn_numerals import cn_to_int
+
+
+def period_in(text: str, R: Rules) -> tuple[int, int] | None:
+    """The period named last in the text (1-9月, 上半年, 截至9月底…), as (first, last) months."""
+    best: tuple[int, tuple[int, int]] | None = None
+    for p in R.periods:
+        for m in p.rx.finditer(text):
+            if p.months == "match":
+                per = (int(m.group(1)), int(m.group(2)))
+            elif p.months == "to_month":
+                last = cn_to_int(m.group(1))
+                if not last or not 1 <= last <= 12:
+                    continue
+                per = (1, last)
+            else:
+                per = p.months
+            if per[0] > per[1]:
+                continue
+            if best is None or m.start() > best[0]:
+                best = (m.start(), per)
+    return best[1] if best else None
+
+
+def single_month_at(text: str, R: Rules) -> bool:
+    """当月 / 本月 stands in the text: the figure is of one month only."""
+    return R.single_month_re.search(text) is not None
+
+
+@dataclass(frozen=True)
+class YearMark:
+    pos: int  # where it was said, in the sentence
+    year: int
+
+
+def year_marks(s: str, ref_year: int | None, R: Rules) -> list[YearMark]:
+    """Every year a sentence names for what follows: inline years (2019年,…) and years said
+    relative to the document (去年, 今年 against its reference year), in order."""
+    marks = [YearMark(m.start(), int(m.group(1))) for m in R.inline_year_re.finditer(s)]
+    if ref_year is not None:
+        marks += [YearMark(m.start(), ref_year + R.relative_years[m.group(0)])
+                  for m in R.relative_year_re.finditer(s)]
+    return sorted(marks, key=lambda y: y.pos)

@@ -1,0 +1,133 @@
+"""Rankings: 全省排名第13位, 增速位列全省第一, 跃居全区首位, 六县市排名第三; and league tables
+of sub-units (排名前三位分别是:A、B、C)."""
+
+from __future__ import annotations
+
+import re
+
+from ingestion.extract import decide
+from ingestion.extract.clauses import CJK, clause_bounds, strip_gap
+from ingestion.extract.context import DocState, Sentence
+from ingestion.extract.figures import MAX_EVIDENCE, Draft, subject_of
+from ingestion.extract.regions import region_before
+from ingestion.extract.rules import Rules
+from ingestion.parse.cn_numerals import cn_to_int
+
+_NOT_CJK = re.compile(rf"[^{CJK}]")
+
+
+def last_verb(text: str, verbs: tuple[str, ...]) -> tuple[int, str] | None:
+    """The rank verb that ends last in text (the longest on a tie: 位居 over 居)."""
+    best: tuple[int, str] | None = None
+    for v in verbs:
+        idx = text.rfind(v)
+        if idx >= 0 and (best is None or idx + len(v) > best[0] + len(best[1])):
+            best = (idx, v)
+    return best
+
+
+def _scope(left: str, R: Rules) -> tuple[str, tuple[int, str] | None]:
+    verb = last_verb(left, R.rank_verbs)
+    scope = left[verb[0] + len(verb[1]):] if verb else left
+    if verb and not scope:  # the scope stands before the verb: 全省排名第13位
+        before_verb = left[: verb[0]]
+        inner = last_verb(before_verb, R.rank_verbs)
+        scope = before_verb[inner[0] + len(inner[1]):] if inner else before_verb
+    return R.scope_prefix_re.sub("", _NOT_CJK.sub("", scope)), verb
+
+
+def rankings(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
+    s, mentions, nums = sent.s, sent.mentions, sent.nums
+    out: list[Draft] = []
+    prev_scope: str | None = None
+    prev_end = -10
+    list_index = 0
+    for rm in R.rank_re.finditer(s):
+        rank = 1 if rm.group("first") else cn_to_int(rm.group("n"))
+        if not rank:
+            continue
+        a, _ = clause_bounds(s, rm.start())
+        left = s[a : rm.start()]
+        scope, verb = _scope(left, R)
+        continuing = s[prev_end : rm.start()] in R.list_joiners and not left
+        if continuing:
+            scope = prev_scope
+            list_index += 1
+        else:
+            list_index = 0
+            if not scope or len(scope) > 10 or re.search(r"[\d%]", scope):
+                if not (verb and verb[1] in R.verbs_without_scope) or scope:
+                    continue
+                scope = None
+            if verb is None and scope not in R.scopes_without_verb:
+                continue
+        prev_scope, prev_end = scope, rm.end()
+        # the subject: the last mention before the rank, with nothing but its figures between
+        mention = subject_of(rm.start(), mentions)
+        if mention is None:
+            continue
+        gap = s[mention.end : max(a, mention.end)]
+        if ";" in gap or len(gap) > 70 or len(strip_gap(gap, R)) > 2:
+            continue
+        clause_left = s[a : rm.start()]
+        if any(w in s[mention.end : rm.start()] for w in R.rank_both_words):
+            measures = ["level", "growth_pct"]
+        elif any(w in clause_left for w in R.rank_measure_words["growth_pct"]):
+            measures = ["growth_pct"]
+        elif any(w in clause_left for w in R.rank_measure_words["level"]):
+            measures = ["level"]
+        else:
+            before = [n for n in nums if mention.end <= n.start < rm.start()]
+            ctx_left = s[max(mention.end, a - 12) : rm.start()]
+            if before:
+                last = before[-1]
+                is_rate = R.d.indicators[mention.codes[0]]["default_measure"] == "rate_pct"
+                measures = ["growth_pct" if last.is_pct and not is_rate else "level"]
+            elif any(w in mention.raw or w in ctx_left for w in R.rank_level_names):
+                measures = ["level"]
+            else:
+                measures = ["growth_pct"]
+        if len(mention.codes) > 1:
+            if list_index >= len(mention.codes):
+                continue
+            code = mention.codes[list_index]
+        else:
+            code = mention.codes[0]
+        if state.in_target_part(sent.line_no):
+            continue
+        start = mention.start if rm.end() - mention.start <= MAX_EVIDENCE else a
+        for measure in measures:
+            out.append(Draft("ranking", code, mention.raw, measure, start, rm.end(), rank=rank, rank_scope=scope,
+                             rank_direction="top", region=region_before(sent, mention.start, state, R),
+                             year=decide.fact_year("actual", sent, state, rm.start()),
+                             period=decide.fact_period("actual", sent, state, rm.start(), R)))
+    return out
+
+
+def league_tables(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
+    """排名前三位分别是:A、B、C,后三位分别是:D、E、F → one ranking per place."""
+    s = sent.s
+    out: list[Draft] = []
+    for lm in R.league_re.finditer(s):
+        direction = "bottom" if lm.group("dir") in R.league_bottom else "top"
+        items_text = s[lm.end():]
+        stop = re.search(r"[,;。]", items_text)
+        items_text = items_text[: stop.start()] if stop else items_text
+        cats = list(R.league_scope_re.finditer(s[: lm.start()]))
+        scope_m = cats[-1] if cats else None
+        subj = R.league_subject_re.search(s)
+        raw_name = subj.group(1) if subj else "排名"
+        pos = lm.end()
+        for i, item in enumerate(items_text.split("、"), start=1):
+            item_s = item.strip()
+            if not item_s or re.search(r"\d", item_s):
+                break
+            if not R.place_suffix_re.search(item_s):  # departments and banks are not regions
+                pos = s.find(item_s, pos) + len(item_s)
+                continue
+            a = s.find(item_s, pos)
+            pos = a + len(item_s)
+            out.append(Draft("ranking", None, raw_name, "level", a, pos, region=item_s, rank=i,
+                             rank_scope=scope_m.group(0) if scope_m else None, rank_direction=direction,
+                             year=decide.fact_year("actual", sent, state, a), period=(1, 12)))
+    return out

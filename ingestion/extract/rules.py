@@ -1,0 +1,341 @@
+"""The extraction rules, loaded from data and checked: ingestion/rules/*.yaml and the dbt seeds.
+
+Every key of every rules file is declared here with its type; a file with an unknown or missing key,
+a value of the wrong type, or a regular expression that does not compile is rejected on load with
+the file and key named (RulesError). The compiled `Rules` is what the extraction stages read.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from ingestion import dictionaries
+from ingestion.dictionaries import Dictionaries
+
+
+class RulesError(ValueError):
+    """A rules file is malformed: names the file, the key and what is wrong."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Schema: the keys of each rules file and the shape of their values
+# ---------------------------------------------------------------------------------------------
+
+Check = Callable[[Any], str | None]  # returns a complaint, or None when the value fits
+
+
+def _words(v: Any) -> str | None:
+    if not isinstance(v, list) or not v or not all(isinstance(w, str) and w for w in v):
+        return "must be a non-empty list of words"
+    return None
+
+
+def _word(v: Any) -> str | None:
+    return None if isinstance(v, str) and v else "must be a word"
+
+
+def _regex(v: Any) -> str | None:
+    if not isinstance(v, str):
+        return "must be a regular expression (a string)"
+    try:
+        re.compile(v.replace("{target_year}", "2000").replace("{year}", "1999"))
+    except re.error as e:
+        return f"does not compile: {e}"
+    return None
+
+
+def _regexes(v: Any) -> str | None:
+    if not isinstance(v, list) or not v:
+        return "must be a non-empty list of regular expressions"
+    for item in v:
+        if (err := _regex(item)) is not None:
+            return f"{item!r} {err}"
+    return None
+
+
+def _mapping_of(check: Check, keys: set[str] | None = None) -> Check:
+    def inner(v: Any) -> str | None:
+        if not isinstance(v, dict) or not v:
+            return "must be a mapping"
+        if keys is not None and set(v) - keys:
+            return f"unknown key(s) {sorted(set(v) - keys)}; allowed: {sorted(keys)}"
+        for k, item in v.items():
+            if (err := check(item)) is not None:
+                return f"{k}: {err}"
+        return None
+    return inner
+
+
+def _int(v: Any) -> str | None:
+    return None if isinstance(v, int) and not isinstance(v, bool) else "must be an integer"
+
+
+def _records(fields: dict[str, Check], optional: set[str] = frozenset()) -> Check:
+    def inner(v: Any) -> str | None:
+        if not isinstance(v, list) or not v:
+            return "must be a non-empty list of entries"
+        for i, item in enumerate(v):
+            if not isinstance(item, dict):
+                return f"entry {i + 1} must be a mapping"
+            unknown = set(item) - set(fields)
+            missing = set(fields) - set(item) - set(optional)
+            if unknown or missing:
+                return f"entry {i + 1}: unknown {sorted(unknown)}, missing {sorted(missing)}"
+            for k, check in fields.items():
+                if k in item and (err := check(item[k])) is not None:
+                    return f"entry {i + 1}, {k}: {err}"
+        return None
+    return inner
+
+
+def _months(v: Any) -> str | None:
+    if v in ("match", "to_month"):
+        return None
+    if isinstance(v, list) and len(v) == 2 and all(isinstance(m, int) and 1 <= m <= 12 for m in v) and v[0] <= v[1]:
+        return None
+    return "must be `match`, `to_month` or [first, last] months"
+
+
+def _indicator_code(v: Any) -> str | None:
+    return None if v in dictionaries.load().indicators else f"{v!r} is not an indicator of seeds/indicators.csv"
+
+
+def _cpi_level(v: Any) -> str | None:
+    return _records({"pattern": _regex, "low": _int, "high": _int})([v])
+
+
+SCHEMA: dict[str, dict[str, Check]] = {
+    "vocabulary.yaml": {
+        "growth_words": _words, "decline_words": _words, "flat_words": _words,
+        "completion_patterns": _regexes, "connectors": _words,
+        "comparator_after": _mapping_of(_words, {"approx", "min", "max"}),
+        "comparator_before": _mapping_of(_words, {"approx", "min", "max"}),
+        "skip_clause_patterns": _regexes, "estimate_words": _words, "list_joiners": _words,
+        "self_region_words": _words, "gap_scope_words": _words, "place_suffix": _regex,
+        "number_stop_after": _regex, "lead_words": _words, "per_unit_prefix": _regex,
+        "contextual_fillers": _regex,
+        "contextual_indicators": _records(
+            {"head": _word, "needs_before": _regex, "indicator": _indicator_code, "window": _int}),
+        "gap_ignorable": _regexes, "qualitative_phrases": _regexes, "cpi_index_level": _cpi_level,
+    },
+    "frames.yaml": {
+        "periods": _records({"pattern": _regex, "months": _months}),
+        "single_month_words": _words,
+        "relative_years": _mapping_of(_int),
+        "inline_year": _regex, "from_to": _regex,
+        "plan_start_patterns": _regexes, "horizon_start_patterns": _regexes,
+        "review_start_patterns": _regexes, "skip_paragraph_patterns": _regexes,
+        "target_cues": _regexes, "actual_cues_in_target": _words,
+        "notice_target_line": _regex, "inline_target": _regex, "target_restated": _regex,
+    },
+    "rankings.yaml": {
+        "rank_number": _regex, "rank_verbs": _words, "verbs_without_scope": _words,
+        "scopes_without_verb": _words, "scope_prefix": _regex,
+        "measure_words": _mapping_of(_words, {"growth_pct", "level"}),
+        "both_words": _words, "level_names": _words, "league_table": _regex,
+        "league_bottom_words": _words, "league_scope": _regex, "league_subject": _regex,
+    },
+}
+
+
+def load_rules_file(path: Path) -> dict[str, Any]:
+    """Read one rules file and check it against its schema (RulesError names what is wrong)."""
+    schema = SCHEMA.get(path.name)
+    if schema is None:
+        raise RulesError(f"{path}: not a known rules file (expected one of {sorted(SCHEMA)})")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        raise RulesError(f"{path}: not valid YAML: {e}") from e
+    if not isinstance(data, dict):
+        raise RulesError(f"{path}: must be a mapping of keys to values")
+    unknown = sorted(set(data) - set(schema))
+    missing = sorted(set(schema) - set(data))
+    if unknown:
+        raise RulesError(f"{path}: unknown key(s) {unknown}: not read by the extractor (a typo?)")
+    if missing:
+        raise RulesError(f"{path}: missing key(s) {missing}")
+    for key, check in schema.items():
+        if (err := check(data[key])) is not None:
+            raise RulesError(f"{path}: {key}: {err}")
+    return data
+
+
+# ---------------------------------------------------------------------------------------------
+# Compiled rules
+# ---------------------------------------------------------------------------------------------
+
+
+def alternation(words: list[str] | set[str]) -> str:
+    """A regex matching any of the words, longest first."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class Period:
+    rx: re.Pattern
+    months: tuple[int, int] | str  # (first, last), "match" or "to_month"
+
+
+@dataclass(frozen=True)
+class Contextual:
+    head: str
+    needs_before: re.Pattern
+    indicator: str
+    window: int
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Everything the extraction stages read, compiled once per process."""
+
+    d: Dictionaries
+    # figures
+    number_re: re.Pattern
+    range_re: re.Pattern
+    growth_re: re.Pattern
+    decline_re: re.Pattern
+    flat_re: re.Pattern
+    completion_re: re.Pattern
+    connector_re: re.Pattern
+    skip_re: re.Pattern
+    estimate_re: re.Pattern
+    comparator_after: tuple[tuple[str, str], ...]
+    comparator_before: tuple[tuple[str, str], ...]
+    list_joiners: frozenset[str]
+    gap_ignorable_re: re.Pattern
+    gap_scope_words: tuple[str, ...]
+    cpi_level_re: re.Pattern
+    cpi_level_bounds: tuple[int, int]
+    qualitative_re: re.Pattern
+    # names
+    alias_re: re.Pattern
+    compound_res: tuple[tuple[re.Pattern, tuple[str, ...], str | None], ...]
+    contextual: tuple[Contextual, ...]
+    contextual_heads: frozenset[str]
+    contextual_filler_re: re.Pattern
+    place_suffix_re: re.Pattern
+    self_region: frozenset[str]
+    lead_re: re.Pattern
+    per_unit_re: re.Pattern
+    # frames
+    periods: tuple[Period, ...]
+    single_month_re: re.Pattern
+    relative_years: dict[str, int]
+    relative_year_re: re.Pattern
+    inline_year_re: re.Pattern
+    from_to_re: re.Pattern
+    plan_start: tuple[str, ...]
+    horizon_start: tuple[str, ...]
+    review_start: tuple[str, ...]
+    skip_paragraph_re: re.Pattern
+    target_cues: tuple[str, ...]
+    actual_in_target_re: re.Pattern
+    notice_target_re: re.Pattern
+    inline_target_re: re.Pattern
+    target_restated_re: re.Pattern
+    # rankings
+    rank_re: re.Pattern
+    rank_verbs: tuple[str, ...]
+    verbs_without_scope: frozenset[str]
+    scopes_without_verb: frozenset[str]
+    scope_prefix_re: re.Pattern
+    rank_measure_words: dict[str, tuple[str, ...]]
+    rank_both_words: tuple[str, ...]
+    rank_level_names: tuple[str, ...]
+    league_re: re.Pattern
+    league_bottom: frozenset[str]
+    league_scope_re: re.Pattern
+    league_subject_re: re.Pattern
+    # a sentence is read only when it can hold a fact (most sentences of a report hold none)
+    has_candidate_re: re.Pattern
+
+
+@functools.lru_cache(maxsize=1)
+def rules() -> Rules:
+    d = dictionaries.load()
+    rules_dir = dictionaries.RULES_DIR
+    v = load_rules_file(rules_dir / "vocabulary.yaml")
+    f = load_rules_file(rules_dir / "frames.yaml")
+    r = load_rules_file(rules_dir / "rankings.yaml")
+    units = d.unit_regex
+    number_re = re.compile(
+        rf"(?<![\d.第])(?P<neg>-)?(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>{units})(?!{v['number_stop_after']})"
+    )
+    range_re = re.compile(
+        rf"(?<![\d.第])(?P<lo>\d+(?:\.\d+)?)\s*(?P<u1>%)?\s*[-—~至到]\s*(?P<hi>\d+(?:\.\d+)?)\s*(?P<unit>%|{units})"
+    )
+    periods = tuple(
+        Period(re.compile(p["pattern"]), p["months"] if isinstance(p["months"], str) else tuple(p["months"]))
+        for p in f["periods"]
+    )
+    contextual = tuple(Contextual(c["head"], re.compile(c["needs_before"]), c["indicator"], c["window"])
+                       for c in v["contextual_indicators"])
+    comp_after = sorted(((w, k) for k, ws in v["comparator_after"].items() for w in ws), key=lambda x: -len(x[0]))
+    comp_before = sorted(((w, k) for k, ws in v["comparator_before"].items() for w in ws), key=lambda x: -len(x[0]))
+    qualitative = "|".join(v["qualitative_phrases"])
+    cpi = v["cpi_index_level"]
+    return Rules(
+        d=d,
+        number_re=number_re,
+        range_re=range_re,
+        growth_re=re.compile(alternation(v["growth_words"])),
+        decline_re=re.compile(alternation(v["decline_words"])),
+        flat_re=re.compile(alternation(v["flat_words"])),
+        completion_re=re.compile("|".join(v["completion_patterns"])),
+        connector_re=re.compile(alternation(v["connectors"])),
+        skip_re=re.compile("|".join(v["skip_clause_patterns"])),
+        estimate_re=re.compile(alternation(v["estimate_words"])),
+        comparator_after=tuple(comp_after),
+        comparator_before=tuple(comp_before),
+        list_joiners=frozenset(v["list_joiners"]),
+        gap_ignorable_re=re.compile("|".join(v["gap_ignorable"])),
+        gap_scope_words=tuple(v["gap_scope_words"]),
+        cpi_level_re=re.compile(cpi["pattern"]),
+        cpi_level_bounds=(cpi["low"], cpi["high"]),
+        qualitative_re=re.compile(qualitative),
+        alias_re=re.compile(alternation(list(d.aliases) + list(d.groups))),
+        compound_res=tuple((re.compile(c["pattern"]), tuple(c["indicators"]), c.get("single"))
+                           for c in d.compound_patterns),
+        contextual=contextual,
+        contextual_heads=frozenset(c.head for c in contextual),
+        contextual_filler_re=re.compile(v["contextual_fillers"]),
+        place_suffix_re=re.compile(v["place_suffix"]),
+        self_region=frozenset(v["self_region_words"]),
+        lead_re=re.compile(alternation(v["lead_words"])),
+        per_unit_re=re.compile(v["per_unit_prefix"]),
+        periods=periods,
+        single_month_re=re.compile(alternation(f["single_month_words"])),
+        relative_years=dict(f["relative_years"]),
+        relative_year_re=re.compile(rf"(?<![比较与和同])(?:{alternation(list(f['relative_years']))})(?!同期|同比)"),
+        inline_year_re=re.compile(f["inline_year"]),
+        from_to_re=re.compile(f["from_to"]),
+        plan_start=tuple(f["plan_start_patterns"]),
+        horizon_start=tuple(f["horizon_start_patterns"]),
+        review_start=tuple(f["review_start_patterns"]),
+        skip_paragraph_re=re.compile("|".join(f["skip_paragraph_patterns"])),
+        target_cues=tuple(f["target_cues"]),
+        actual_in_target_re=re.compile(alternation(f["actual_cues_in_target"])),
+        notice_target_re=re.compile(f["notice_target_line"]),
+        inline_target_re=re.compile(f["inline_target"]),
+        target_restated_re=re.compile(f["target_restated"]),
+        rank_re=re.compile(r["rank_number"]),
+        rank_verbs=tuple(sorted(r["rank_verbs"], key=len, reverse=True)),
+        verbs_without_scope=frozenset(r["verbs_without_scope"]),
+        scopes_without_verb=frozenset(r["scopes_without_verb"]),
+        scope_prefix_re=re.compile(r["scope_prefix"]),
+        rank_measure_words={k: tuple(ws) for k, ws in r["measure_words"].items()},
+        rank_both_words=tuple(r["both_words"]),
+        rank_level_names=tuple(r["level_names"]),
+        league_re=re.compile(r["league_table"]),
+        league_bottom=frozenset(r["league_bottom_words"]),
+        league_scope_re=re.compile(r["league_scope"]),
+        league_subject_re=re.compile(r["league_subject"]),
+        has_candidate_re=re.compile(rf"\d\s*(?:{units})|(?:{r['rank_number']})|{r['league_table']}|{qualitative}"),
+    )

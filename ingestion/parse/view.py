@@ -1,0 +1,241 @@
+"""The normalised view of a document: what the extractor reads, with a map back to the original.
+
+Scraped pages come in many shapes: traditional characters (經濟), pinyin annotations inserted after
+characters by converters ("經(jīng)濟(jì)"), junk tokens against scrapers ("heK", "pbY"), text
+hard-wrapped at a fixed width with breaks inside words and numbers ("1.\\n37倍"), spaced numbers
+("6 . 5%"), the "℅" sign, full-width forms and amounts in words (百分之九, 两千零一十八点一亿元).
+Matching runs on one normalised view of all of that; every offset found in the view maps back to
+the original text, so evidence is always cut from the original exactly.
+
+Two steps, both linear in the text:
+1. a character-for-character fold (full-width → ASCII, traditional → simplified through OpenCC's
+   character table, ℅ → %): lengths do not change;
+2. edits found by detectors on the folded text (delete an annotation, a junk token or a wrap
+   break; replace a spaced number or a numeral in words), applied in one pass that builds the map.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from array import array
+from collections import Counter
+from dataclasses import dataclass
+
+from ingestion.parse.cn_numerals import DIGITS, cn_to_number
+
+CJK_RANGE = "\u3400-\u4dbf\u4e00-\u9fff"
+
+_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_PUNCT = {
+    "\u3000": " ", "，": ",", "；": ";", "：": ":", "（": "(", "）": ")", "％": "%", "．": ".",
+    "－": "-", "～": "~", "﹪": "%", "℅": "%", "–": "—", "―": "—", "‐": "-", "﹣": "-", "\u00a0": " ",
+    "︰": ":", "﹔": ";", "﹐": ",",
+}
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s_table() -> dict[int, int]:
+    """Traditional → simplified, one character for one, from OpenCC's t2s conversion.
+
+    Each character of the CJK blocks is converted on its own line, so no phrase rule applies and
+    every result is a single character (a conversion to several characters is skipped). Only
+    characters outside GB 2312 (the simplified set) are converted."""
+    import opencc
+
+    chars = [chr(c) for c in range(0x3400, 0x4DC0)] + [chr(c) for c in range(0x4E00, 0xA000)]
+    converted = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):  # never seen; then convert nothing rather than misalign
+        return {}
+    return {ord(a): ord(b) for a, b in zip(chars, converted) if len(b) == 1 and a != b and not _in_gb2312(a)}
+
+
+def _in_gb2312(ch: str) -> bool:
+    """A character of the simplified standard set stays as written, even where OpenCC would map
+    it (乾县 is a county, not 干县; 著 is a simplified character too)."""
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=1)
+def fold_table() -> dict[int, int | str]:
+    table: dict[int, int | str] = dict(_FULLWIDTH)
+    table.update({ord(k): v for k, v in _PUNCT.items()})
+    table.update(_t2s_table())
+    return table
+
+
+def fold(text: str) -> str:
+    """The character-for-character fold alone (same length as the text)."""
+    return text.translate(fold_table())
+
+
+# ---------------------------------------------------------------------------------------------
+# Detectors: each yields edits (start, end, replacement) on the folded text.
+# ---------------------------------------------------------------------------------------------
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+_PINYIN_RE = re.compile(rf"(?<=[{CJK_RANGE}])\((?=[a-z{_TONED}]*[aeiouv{_TONED}])[a-z{_TONED}]{{1,7}}\)")
+_TOKEN_RE = re.compile(r"(?<![A-Za-z])(?=[A-Za-z]*[a-z][A-Z])[A-Za-z]{3,4}(?![A-Za-z])")
+_NOT_JUNK = {"kWh", "mAh", "iOS", "eID"}
+_SPACED_POINT_RE = re.compile(r"(?<=\d)[ \t]*\.[ \t]*(?=\d)")
+_SPACE_BEFORE_PCT_RE = re.compile(r"(?<=\d)[ \t]+(?=%)")
+_CN_NUM = "零〇一二两三四五六七八九十百千万点"
+_CN_PERCENT_RE = re.compile(rf"百分之([{_CN_NUM}]+)")
+_CN_AMOUNT_RE = re.compile(
+    rf"(?<![{_CN_NUM}第])([{_CN_NUM}]+)(?=亿元|万元|元|亿美元|万美元|万人|万吨|亿斤|万斤|吨|万亩)"
+)
+_SENTENCE_END = "。!?！？"
+
+
+def _pinyin_edits(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), "") for m in _PINYIN_RE.finditer(text)]
+
+
+def junk_tokens(text: str) -> set[str]:
+    """Short Latin tokens with a capital after a small letter, repeated in a Chinese text (heK,
+    pbY, vfO): anti-scraping junk. Abbreviations (GDP, CPI), units (GWh) and words do not have
+    that shape, so they stay."""
+    counts = Counter(m.group(0) for m in _TOKEN_RE.finditer(text) if m.group(0) not in _NOT_JUNK)
+    return {tok for tok, n in counts.items() if n >= 2}
+
+
+def _junk_edits(text: str, junk: set[str]) -> list[tuple[int, int, str]]:
+    if not junk:
+        return []
+    rx = re.compile(r"(?<![A-Za-z])(?:" + "|".join(map(re.escape, sorted(junk))) + r")(?![A-Za-z])")
+    return [(m.start(), m.end(), "") for m in rx.finditer(text)]
+
+
+def _byte_width(line: str) -> int:
+    """Width as a GBK-era wrapper counted it: one for ASCII, two for anything else."""
+    return sum(1 if ord(c) < 128 else 2 for c in line)
+
+
+def _wrap_edits(original: str, text: str, junk: set[str]) -> list[tuple[int, int, str]]:
+    """Breaks of a text hard-wrapped at a fixed width: a line as wide as the wrap width that
+    does not end a sentence continues on the next line (inside a word or a number)."""
+    starts = [0]
+    starts.extend(m.end() for m in re.finditer("\n", original))
+    if len(starts) < 6:
+        return []
+    junk_rx = re.compile("|".join(map(re.escape, sorted(junk)))) if junk else None
+    widths: list[int] = []
+    bodies: list[str] = []
+    for i, a in enumerate(starts):
+        b = starts[i + 1] - 1 if i + 1 < len(starts) else len(original)
+        body = original[a:b]
+        if junk_rx:
+            body = junk_rx.sub("", body)
+        body = body.rstrip()
+        bodies.append(body)
+        widths.append(_byte_width(body))
+    long = [w for w in widths if w >= 40]
+    if len(long) < 5:
+        return []
+    band_counts = Counter(w // 4 for w in long)
+    band, _ = max(band_counts.items(), key=lambda kv: (kv[1] + band_counts.get(kv[0] - 1, 0), kv[0]))
+    wrap = band * 4 + 3
+    in_band = sum(1 for w in long if wrap - 8 <= w <= wrap + 1)
+    if wrap < 50 or in_band < 5 or in_band < 0.5 * len(long):
+        return []
+    edits = []
+    for i in range(len(starts) - 1):
+        body = bodies[i]
+        if widths[i] >= wrap - 12 and widths[i] <= wrap + 1 and body and body[-1] not in _SENTENCE_END:
+            nl = starts[i + 1] - 1
+            edits.append((nl, nl + 1, ""))
+    return edits
+
+
+def _number_edits(text: str) -> list[tuple[int, int, str]]:
+    edits = [(m.start(), m.end(), ".") for m in _SPACED_POINT_RE.finditer(text) if m.end() - m.start() > 1]
+    edits += [(m.start(), m.end(), "") for m in _SPACE_BEFORE_PCT_RE.finditer(text)]
+    for m in _CN_PERCENT_RE.finditer(text):
+        value = cn_to_number(m.group(1))
+        if value is not None:
+            edits.append((m.start(), m.end(), f"{value:g}%"))
+    for m in _CN_AMOUNT_RE.finditer(text):
+        value = cn_to_number(m.group(1))
+        # 百亿元项目, 千万元以上: a size class, not an amount; an amount has a digit (or 十);
+        # 二元结构 is no amount either: a bare 元 needs a numeral of three characters or more
+        num, unit_start = m.group(1), text[m.end() : m.end() + 1]
+        if unit_start == "元" and len(num) < 3:
+            continue
+        if value is not None and (num[0] == "十" or any(c in DIGITS for c in num)):
+            edits.append((m.start(), m.end(), f"{value:g}" if value < 1e15 else m.group(1)))
+    return edits
+
+
+# ---------------------------------------------------------------------------------------------
+# The view
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextView:
+    """`text` is the normalised view of `original`; `to_original` maps a span of the view back.
+
+    `starts[i]` / `ends[i]`: the original span that view character i came from (a replaced piece
+    maps every one of its characters to the whole original piece)."""
+
+    original: str
+    text: str
+    starts: array
+    ends: array
+    script: str  # simplified | traditional | garbled: what the page was written in
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        if end <= start:
+            pos = self.starts[start] if start < len(self.text) else len(self.original)
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+    def orig_pos(self, i: int) -> int:
+        return self.starts[i] if i < len(self.text) else len(self.original)
+
+    @property
+    def identity(self) -> bool:
+        return len(self.text) == len(self.original) and self.text == self.original
+
+
+def build_view(original: str) -> TextView:
+    """The normalised view of a document's text, with its offset map (linear in the text)."""
+    folded = fold(original)
+    junk = junk_tokens(folded)
+    edits = _pinyin_edits(folded) + _junk_edits(folded, junk) + _wrap_edits(original, folded, junk)
+    edits += _number_edits(folded)
+    edits.sort(key=lambda e: (e[0], -e[1]))
+    parts: list[str] = []
+    starts = array("l")
+    ends = array("l")
+    pos = 0
+    for a, b, repl in edits:
+        if a < pos:  # overlaps an earlier edit: the earlier (or longer) one wins
+            continue
+        parts.append(folded[pos:a])
+        starts.extend(range(pos, a))
+        ends.extend(range(pos + 1, a + 1))
+        parts.append(repl)
+        starts.extend([a] * len(repl))
+        ends.extend([b] * len(repl))
+        pos = b
+    parts.append(folded[pos:])
+    starts.extend(range(pos, len(folded)))
+    ends.extend(range(pos + 1, len(folded) + 1))
+    text = "".join(parts)
+    pinyin = sum(1 for e in edits if e[2] == "" and original[e[0]:e[0] + 1] == "(")
+    return TextView(original, text, starts, ends, _script(original, folded, pinyin, len(junk)))
+
+
+def _script(original: str, folded: str, pinyin_marks: int, junk_kinds: int) -> str:
+    cjk = sum(1 for c in original if "\u4e00" <= c <= "\u9fff")
+    if not cjk:
+        return "simplified"
+    if pinyin_marks >= 3 or junk_kinds:
+        return "garbled"
+    changed = sum(1 for a, b in zip(original, folded) if a != b and "\u4e00" <= a <= "\u9fff")
+    return "traditional" if changed / cjk >= 0.03 else "simplified"
