@@ -35,7 +35,7 @@ def _fingerprint() -> str:
     h = hashlib.sha256()
     files = [_HERE / n for n in _EXTRACTION_MODULES] + sorted((_HERE / "extract").glob("*.py"))
     files += sorted((_HERE / "parse").glob("*.py")) + sorted((_HERE / "rules").glob("*"))
-    files += [_SEEDS / n for n in ("indicators.csv", "indicator_aliases.csv", "units.csv", "regions.csv")]
+    files += [_SEEDS / n for n in ("indicators.csv", "indicator_aliases.csv", "units.csv", "regions.csv", "region_pinyin.csv")]
     h.update(_package_version("opencc").encode())  # its character table is part of the view
     for f in files:
         if f.is_file():

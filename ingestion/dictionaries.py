@@ -43,6 +43,7 @@ class Dictionaries:
     regions: list[dict[str, str]]
     region_names: set[str] = field(default_factory=set)
     short_region_names: set[str] = field(default_factory=set)  # 咸宁, 德宏 (two characters or more)
+    region_pinyin: list[dict[str, str]] = field(default_factory=list)  # adcode, pinyin of the short name
     compound_patterns: list[dict] = field(default_factory=list)
 
     @property
@@ -76,6 +77,8 @@ def load() -> Dictionaries:
     d = Dictionaries(indicators, aliases, groups, group_single, units, regions)
     d.compound_patterns = [c for c in compounds if "pattern" in c]
     d.region_names = {r["region"] for r in regions}
+    pinyin_path = SEEDS_DIR / "region_pinyin.csv"
+    d.region_pinyin = _read_csv(pinyin_path) if pinyin_path.exists() else []
     d.short_region_names = {r["short_name"] for r in regions if len(r["short_name"]) >= 2} - d.region_names
     return d
 

@@ -9,34 +9,16 @@ from typing import Any
 
 from ingestion import EXTRACTOR_VERSION
 from ingestion.extract import extract_facts
-from ingestion.metadata import DocMeta, infer_meta
+from ingestion.parse.metadata import apply_overrides, infer_meta
 from ingestion.readers import read_text
 from ingestion.records import DocumentRecord, ParsedDocument, SentenceRecord
 from ingestion.parse.view import build_view, fold
 from ingestion.split import split_reports, split_sentences
 
 
-def apply_overrides(meta: DocMeta, overrides: Mapping[str, Any] | None) -> DocMeta:
-    """The document metadata with a manifest's region / year / kind / target_year put in place of
-    what was inferred from the text. Given `year` but no `target_year`, the target year follows
-    the kind's rule (a work report sets next year's targets; a notice, the same year's)."""
-    if not overrides:
-        return meta
-    region = overrides.get("region") or meta.region
-    kind = overrides.get("kind") or meta.kind
-    year = overrides.get("year", meta.year)
-    target_year = overrides.get("target_year")
-    if target_year is None:
-        if "year" in overrides or "kind" in overrides:
-            target_year = (year + 1 if kind == "work_report" else year) if year is not None else None
-        else:
-            target_year = meta.target_year
-    if "year" not in overrides and "target_year" in overrides and kind == "work_report":
-        year = target_year - 1
-    elif "year" not in overrides and "target_year" in overrides:
-        year = target_year
-    return DocMeta(region, kind, year, target_year, meta.published_date, meta.title, meta.default_period,
-                   meta.ref_year)
+def source_hint(source: str) -> str:
+    """What of a source may name its region or year: a url whole, a file by its name only."""
+    return source if "://" in source else Path(source).name
 
 
 def parse_text(
@@ -52,7 +34,7 @@ def parse_text(
         doc_text = text[a:b]
         doc_id = stem if len(parts) == 1 else f"{stem}#{i}"
         view = build_view(doc_text)
-        meta = apply_overrides(infer_meta(view.text), overrides)
+        meta = apply_overrides(infer_meta(view.text, source_hint(source_path or stem)), overrides)
         doc = DocumentRecord(
             document_id=doc_id, source_path=source_path, source_part=i, parts_in_source=len(parts),
             text=doc_text, region=meta.region, kind=meta.kind, year=meta.year,

@@ -33,7 +33,7 @@ from ingestion.extract.rules import Rules, rules
 from ingestion.extract.clauses import strip_gap
 from ingestion.extract.mentions import Mention
 from ingestion.extract.tokens import segment_signal_parts
-from ingestion.metadata import DocMeta
+from ingestion.parse.metadata import DocMeta
 from ingestion.parse.view import TextView
 from ingestion.records import FactRecord
 from ingestion.split import Span

@@ -11,7 +11,7 @@ from ingestion.extract.mentions import Mention
 from ingestion.extract.numbers import Num
 from ingestion.extract.rules import Rules
 from ingestion.extract.tokens import Token
-from ingestion.metadata import DocMeta
+from ingestion.parse.metadata import DocMeta
 
 # Document kinds whose plan part runs from its heading to the end (or to a new review heading).
 SECTIONED_KINDS = ("work_report", "plan")

@@ -1,8 +1,7 @@
 """The extraction rules, loaded from data and checked: ingestion/rules/*.yaml and the dbt seeds.
 
-Every key of every rules file is declared here with its type; a file with an unknown or missing key,
-a value of the wrong type, or a regular expression that does not compile is rejected on load with
-the file and key named (RulesError). The compiled `Rules` is what the extraction stages read.
+Every key of the extraction's rules files is declared here with the shape of its value
+(ingestion/rulefiles.py checks them on load). The compiled `Rules` is what the stages read.
 """
 
 from __future__ import annotations
@@ -11,95 +10,12 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
-
-import yaml
+from typing import Any
 
 from ingestion import dictionaries
 from ingestion.dictionaries import Dictionaries
-
-
-class RulesError(ValueError):
-    """A rules file is malformed: names the file, the key and what is wrong."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Schema: the keys of each rules file and the shape of their values
-# ---------------------------------------------------------------------------------------------
-
-Check = Callable[[Any], str | None]  # returns a complaint, or None when the value fits
-
-
-def _words(v: Any) -> str | None:
-    if not isinstance(v, list) or not v or not all(isinstance(w, str) and w for w in v):
-        return "must be a non-empty list of words"
-    return None
-
-
-def _word(v: Any) -> str | None:
-    return None if isinstance(v, str) and v else "must be a word"
-
-
-def _regex(v: Any) -> str | None:
-    if not isinstance(v, str):
-        return "must be a regular expression (a string)"
-    try:
-        re.compile(v.replace("{target_year}", "2000").replace("{year}", "1999"))
-    except re.error as e:
-        return f"does not compile: {e}"
-    return None
-
-
-def _regexes(v: Any) -> str | None:
-    if not isinstance(v, list) or not v:
-        return "must be a non-empty list of regular expressions"
-    for item in v:
-        if (err := _regex(item)) is not None:
-            return f"{item!r} {err}"
-    return None
-
-
-def _mapping_of(check: Check, keys: set[str] | None = None) -> Check:
-    def inner(v: Any) -> str | None:
-        if not isinstance(v, dict) or not v:
-            return "must be a mapping"
-        if keys is not None and set(v) - keys:
-            return f"unknown key(s) {sorted(set(v) - keys)}; allowed: {sorted(keys)}"
-        for k, item in v.items():
-            if (err := check(item)) is not None:
-                return f"{k}: {err}"
-        return None
-    return inner
-
-
-def _int(v: Any) -> str | None:
-    return None if isinstance(v, int) and not isinstance(v, bool) else "must be an integer"
-
-
-def _records(fields: dict[str, Check], optional: set[str] = frozenset()) -> Check:
-    def inner(v: Any) -> str | None:
-        if not isinstance(v, list) or not v:
-            return "must be a non-empty list of entries"
-        for i, item in enumerate(v):
-            if not isinstance(item, dict):
-                return f"entry {i + 1} must be a mapping"
-            unknown = set(item) - set(fields)
-            missing = set(fields) - set(item) - set(optional)
-            if unknown or missing:
-                return f"entry {i + 1}: unknown {sorted(unknown)}, missing {sorted(missing)}"
-            for k, check in fields.items():
-                if k in item and (err := check(item[k])) is not None:
-                    return f"entry {i + 1}, {k}: {err}"
-        return None
-    return inner
-
-
-def _months(v: Any) -> str | None:
-    if v in ("match", "to_month"):
-        return None
-    if isinstance(v, list) and len(v) == 2 and all(isinstance(m, int) and 1 <= m <= 12 for m in v) and v[0] <= v[1]:
-        return None
-    return "must be `match`, `to_month` or [first, last] months"
+from ingestion.rulefiles import (Check, integer, load_rules_file, mapping_of, months, records, regex, regexes, word,
+                                 words)
 
 
 def _indicator_code(v: Any) -> str | None:
@@ -107,64 +23,43 @@ def _indicator_code(v: Any) -> str | None:
 
 
 def _cpi_level(v: Any) -> str | None:
-    return _records({"pattern": _regex, "low": _int, "high": _int})([v])
+    return records({"pattern": regex, "low": integer, "high": integer})([v])
+
+
 
 
 SCHEMA: dict[str, dict[str, Check]] = {
     "vocabulary.yaml": {
-        "growth_words": _words, "decline_words": _words, "flat_words": _words,
-        "completion_patterns": _regexes, "connectors": _words,
-        "comparator_after": _mapping_of(_words, {"approx", "min", "max"}),
-        "comparator_before": _mapping_of(_words, {"approx", "min", "max"}),
-        "skip_clause_patterns": _regexes, "estimate_words": _words, "list_joiners": _words,
-        "self_region_words": _words, "gap_scope_words": _words, "place_suffix": _regex,
-        "number_stop_after": _regex, "lead_words": _words, "per_unit_prefix": _regex,
-        "contextual_fillers": _regex,
-        "contextual_indicators": _records(
-            {"head": _word, "needs_before": _regex, "indicator": _indicator_code, "window": _int}),
-        "gap_ignorable": _regexes, "qualitative_phrases": _regexes, "cpi_index_level": _cpi_level,
+        "growth_words": words, "decline_words": words, "flat_words": words,
+        "completion_patterns": regexes, "connectors": words,
+        "comparator_after": mapping_of(words, {"approx", "min", "max"}),
+        "comparator_before": mapping_of(words, {"approx", "min", "max"}),
+        "skip_clause_patterns": regexes, "estimate_words": words, "list_joiners": words,
+        "self_region_words": words, "gap_scope_words": words, "place_suffix": regex,
+        "number_stop_after": regex, "lead_words": words, "per_unit_prefix": regex,
+        "contextual_fillers": regex,
+        "contextual_indicators": records(
+            {"head": word, "needs_before": regex, "indicator": _indicator_code, "window": integer}),
+        "gap_ignorable": regexes, "qualitative_phrases": regexes, "cpi_index_level": _cpi_level,
     },
     "frames.yaml": {
-        "periods": _records({"pattern": _regex, "months": _months}),
-        "single_month_words": _words,
-        "relative_years": _mapping_of(_int),
-        "inline_year": _regex, "from_to": _regex,
-        "plan_start_patterns": _regexes, "horizon_start_patterns": _regexes,
-        "review_start_patterns": _regexes, "skip_paragraph_patterns": _regexes,
-        "target_cues": _regexes, "actual_cues_in_target": _words,
-        "notice_target_line": _regex, "inline_target": _regex, "target_restated": _regex,
+        "periods": records({"pattern": regex, "months": months}),
+        "single_month_words": words,
+        "relative_years": mapping_of(integer),
+        "inline_year": regex, "from_to": regex,
+        "plan_start_patterns": regexes, "horizon_start_patterns": regexes,
+        "review_start_patterns": regexes, "skip_paragraph_patterns": regexes,
+        "target_cues": regexes, "actual_cues_in_target": words,
+        "notice_target_line": regex, "inline_target": regex, "target_restated": regex,
     },
     "rankings.yaml": {
-        "rank_number": _regex, "rank_verbs": _words, "verbs_without_scope": _words,
-        "scopes_without_verb": _words, "scope_prefix": _regex,
-        "measure_words": _mapping_of(_words, {"growth_pct", "level"}),
-        "both_words": _words, "level_names": _words, "league_table": _regex,
-        "league_bottom_words": _words, "league_scope": _regex, "league_subject": _regex,
+        "rank_number": regex, "rank_verbs": words, "verbs_without_scope": words,
+        "scopes_without_verb": words, "scope_prefix": regex,
+        "measure_words": mapping_of(words, {"growth_pct", "level"}),
+        "both_words": words, "level_names": words, "league_table": regex,
+        "league_bottom_words": words, "league_scope": regex, "league_subject": regex,
     },
 }
-
-
-def load_rules_file(path: Path) -> dict[str, Any]:
-    """Read one rules file and check it against its schema (RulesError names what is wrong)."""
-    schema = SCHEMA.get(path.name)
-    if schema is None:
-        raise RulesError(f"{path}: not a known rules file (expected one of {sorted(SCHEMA)})")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as e:
-        raise RulesError(f"{path}: not valid YAML: {e}") from e
-    if not isinstance(data, dict):
-        raise RulesError(f"{path}: must be a mapping of keys to values")
-    unknown = sorted(set(data) - set(schema))
-    missing = sorted(set(schema) - set(data))
-    if unknown:
-        raise RulesError(f"{path}: unknown key(s) {unknown}: not read by the extractor (a typo?)")
-    if missing:
-        raise RulesError(f"{path}: missing key(s) {missing}")
-    for key, check in schema.items():
-        if (err := check(data[key])) is not None:
-            raise RulesError(f"{path}: {key}: {err}")
-    return data
 
 
 # ---------------------------------------------------------------------------------------------
@@ -261,9 +156,9 @@ class Rules:
 def rules() -> Rules:
     d = dictionaries.load()
     rules_dir = dictionaries.RULES_DIR
-    v = load_rules_file(rules_dir / "vocabulary.yaml")
-    f = load_rules_file(rules_dir / "frames.yaml")
-    r = load_rules_file(rules_dir / "rankings.yaml")
+    v = load_rules_file(rules_dir / "vocabulary.yaml", SCHEMA["vocabulary.yaml"])
+    f = load_rules_file(rules_dir / "frames.yaml", SCHEMA["frames.yaml"])
+    r = load_rules_file(rules_dir / "rankings.yaml", SCHEMA["rankings.yaml"])
     units = d.unit_regex
     number_re = re.compile(
         rf"(?<![\d.第])(?P<neg>-)?(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>{units})(?!{v['number_stop_after']})"

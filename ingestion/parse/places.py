@@ -70,6 +70,8 @@ def choose(cands: tuple[Place, ...] | list[Place], context: list[str]) -> Place 
         return cands[0]
     g = gazetteer()
     ctx = set(context)
+    for name in context:  # short names in the context count by their full names (深圳 → 深圳市)
+        ctx.update(p.name for p in g.by_short.get(name, ()))
     scored = []
     for c in cands:
         names = {a.name for a in g.ancestors(c)} | {c.province}

@@ -47,17 +47,31 @@ def _t2s_table() -> dict[int, int]:
     converted = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
     if len(converted) != len(chars):  # never seen; then convert nothing rather than misalign
         return {}
-    return {ord(a): ord(b) for a, b in zip(chars, converted) if len(b) == 1 and a != b and not _in_gb2312(a)}
+    return {ord(a): ord(b) for a, b in zip(chars, converted) if len(b) == 1 and a != b and not _common_simplified(a)}
 
 
-def _in_gb2312(ch: str) -> bool:
-    """A character of the simplified standard set stays as written, even where OpenCC would map
-    it (乾县 is a county, not 干县; 著 is a simplified character too)."""
+def _common_simplified(ch: str) -> bool:
+    """A character of the first (common) level of GB 2312 stays as written, even where OpenCC
+    would map it: it is in everyday simplified use (乾县 is a county, not 干县; 著 is simplified
+    too). Rarer simplified-set characters (於, 麽) are folded like traditional ones."""
     try:
-        ch.encode("gb2312")
+        return ch.encode("gb2312")[0] < 0xD8
     except UnicodeEncodeError:
         return False
-    return True
+
+
+@functools.lru_cache(maxsize=1)
+def _variants() -> dict[int, int]:
+    """Variant characters OpenCC does not map (ingestion/rules/characters.yaml)."""
+    from ingestion.dictionaries import RULES_DIR
+    from ingestion.rulefiles import RulesError, load_rules_file, mapping_of
+
+    path = RULES_DIR / "characters.yaml"
+    single = lambda v: None if isinstance(v, str) and len(v) == 1 else "must be one character"  # noqa: E731
+    data = load_rules_file(path, {"variants": mapping_of(single)})
+    if any(len(k) != 1 for k in data["variants"]):
+        raise RulesError(f"{path}: variants: every key must be one character")
+    return {ord(k): ord(v) for k, v in data["variants"].items()}
 
 
 @functools.lru_cache(maxsize=1)
@@ -65,6 +79,7 @@ def fold_table() -> dict[int, int | str]:
     table: dict[int, int | str] = dict(_FULLWIDTH)
     table.update({ord(k): v for k, v in _PUNCT.items()})
     table.update(_t2s_table())
+    table.update(_variants())
     return table
 
 
@@ -89,6 +104,7 @@ _CN_AMOUNT_RE = re.compile(
     rf"(?<![{_CN_NUM}第])([{_CN_NUM}]+)(?=亿元|万元|元|亿美元|万美元|万人|万吨|亿斤|万斤|吨|万亩)"
 )
 _SENTENCE_END = "。!?！？"
+_HEADING_RE = re.compile(r"\s*(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、]|——)")
 
 
 def _pinyin_edits(text: str) -> list[tuple[int, int, str]]:
@@ -136,16 +152,18 @@ def _wrap_edits(original: str, text: str, junk: set[str]) -> list[tuple[int, int
     long = [w for w in widths if w >= 40]
     if len(long) < 5:
         return []
-    band_counts = Counter(w // 4 for w in long)
-    band, _ = max(band_counts.items(), key=lambda kv: (kv[1] + band_counts.get(kv[0] - 1, 0), kv[0]))
-    wrap = band * 4 + 3
-    in_band = sum(1 for w in long if wrap - 8 <= w <= wrap + 1)
-    if wrap < 50 or in_band < 5 or in_band < 0.5 * len(long):
+    # the wrap width: the widest band of 5 that holds the most lines
+    counts = Counter(long)
+    wrap = max(counts, key=lambda w: (sum(counts.get(w - k, 0) for k in range(5)), w))
+    in_band = sum(1 for w in long if wrap - 4 <= w <= wrap + 1)
+    if wrap < 60 or in_band < 5 or in_band < 0.5 * len(long):
         return []
     edits = []
     for i in range(len(starts) - 1):
         body = bodies[i]
-        if widths[i] >= wrap - 12 and widths[i] <= wrap + 1 and body and body[-1] not in _SENTENCE_END:
+        nxt = bodies[i + 1]
+        if (wrap - 12 <= widths[i] <= wrap + 1 and body and body[-1] not in _SENTENCE_END
+                and not _HEADING_RE.match(nxt)):
             nl = starts[i + 1] - 1
             edits.append((nl, nl + 1, ""))
     return edits
