@@ -44,6 +44,7 @@ class Dictionaries:
     region_names: set[str] = field(default_factory=set)
     short_region_names: set[str] = field(default_factory=set)  # 咸宁, 德宏 (two characters or more)
     region_pinyin: list[dict[str, str]] = field(default_factory=list)  # adcode, pinyin of the short name
+    broad_aliases: set[str] = field(default_factory=set)  # 工业增加值: gives way to 规上工业增加值
     compound_patterns: list[dict] = field(default_factory=list)
 
     @property
@@ -60,7 +61,9 @@ COMPOUNDS_FILE = RULES_DIR / "compounds.yaml"
 @functools.lru_cache(maxsize=1)
 def load() -> Dictionaries:
     indicators = {r["indicator"]: r for r in _read_csv(SEEDS_DIR / "indicators.csv")}
-    aliases = {r["alias"]: r["indicator"] for r in _read_csv(SEEDS_DIR / "indicator_aliases.csv")}
+    alias_rows = _read_csv(SEEDS_DIR / "indicator_aliases.csv")
+    aliases = {r["alias"]: r["indicator"] for r in alias_rows}
+    broad = {r["alias"] for r in alias_rows if r["scope"] == "broad"}
     units = {
         r["unit_raw"]: Unit(r["unit_raw"], r["unit"], float(r["factor"]), r["kind"])
         for r in _read_csv(SEEDS_DIR / "units.csv")
@@ -75,6 +78,7 @@ def load() -> Dictionaries:
     if bad:
         raise ValueError(f"{SEEDS_DIR / 'indicator_aliases.csv'}: unknown indicator code(s) {bad}")
     d = Dictionaries(indicators, aliases, groups, group_single, units, regions)
+    d.broad_aliases = broad
     d.compound_patterns = [c for c in compounds if "pattern" in c]
     d.region_names = {r["region"] for r in regions}
     pinyin_path = SEEDS_DIR / "region_pinyin.csv"

@@ -89,11 +89,11 @@ def records(fields: dict[str, Check], optional: set[str] = frozenset()) -> Check
 
 
 def months(v: Any) -> str | None:
-    if v in ("match", "to_month"):
+    if v in ("match", "to_month", "single"):
         return None
     if isinstance(v, list) and len(v) == 2 and all(isinstance(m, int) and 1 <= m <= 12 for m in v) and v[0] <= v[1]:
         return None
-    return "must be `match`, `to_month` or [first, last] months"
+    return "must be `match`, `to_month`, `single` or [first, last] months"
 
 
 def load_rules_file(path: Path, schema: dict[str, Check]) -> dict[str, Any]:

@@ -87,7 +87,7 @@ def extract_facts(doc_id: str, view: TextView, sentences: list[Span], meta: DocM
         drafts += qualitative_targets(sent, state, R)
         facts.extend(to_record(d, sent, state) for d in drafts)
         decide.remember_sentence(s, sent.years, bool(sent.nums), state, R)
-    return _finish(facts, view)
+    return _finish(facts, view, R)
 
 
 def _remember_heading(s: str, line_no: int, state: DocState, R: Rules) -> None:
@@ -110,12 +110,18 @@ def _heading_subject(s: str, state: DocState, R: Rules) -> list[Mention]:
     return []
 
 
-def _finish(facts: list[FactRecord], view: TextView) -> list[FactRecord]:
+def _finish(facts: list[FactRecord], view: TextView, R: Rules) -> list[FactRecord]:
     """One row per fact (a figure repeated later in the document is one fact), with offsets and
-    evidence in the original text."""
+    evidence in the original text. A broad figure (工业增加值 of all industry) gives way to the
+    headline one (规模以上工业增加值) of the same region, year and months."""
+    headline = {(f.region, f.kind, f.year, f.period_start_month, f.period_end_month, f.indicator)
+                for f in facts if f.indicator and f.indicator_raw not in R.d.broad_aliases}
     seen: set[tuple] = set()
     out: list[FactRecord] = []
     for f in facts:
+        if (f.indicator and f.indicator_raw in R.d.broad_aliases and
+                (f.region, f.kind, f.year, f.period_start_month, f.period_end_month, f.indicator) in headline):
+            continue
         key = (f.region, f.kind, f.year, f.period_start_month, f.period_end_month, f.indicator or f.indicator_raw,
                f.measure, f.value, f.value_high, f.rank, f.rank_scope, f.rank_direction)
         if key in seen:

@@ -90,7 +90,7 @@ def comparator(s: str, num: Num, mention_end: int, list_stop: int, R: Rules) -> 
 def _from_to_year(sent: Sentence, state: DocState, num: Num, R: Rules) -> int | None | bool:
     """A level in "由2015年的X增加到2020年的Y": the year of X or Y (False: X without a year)."""
     s = sent.s
-    for m in R.from_to_re.finditer(s[max(0, num.start - 60) : num.end]):
+    for m in R.from_to_re.finditer(s[max(0, num.start - 60) : num.end + 40]):
         off = max(0, num.start - 60)
         y1 = int(m.group("y1")) if m.group("y1") else None
         y2 = int(m.group("y2")) if m.group("y2") else None
@@ -104,11 +104,48 @@ def _from_to_year(sent: Sentence, state: DocState, num: Num, R: Rules) -> int | 
     return None
 
 
+def respective_subjects(sent: Sentence, R: Rules) -> dict[int, Mention | None]:
+    """分别 after figures of several subjects: "城镇居民收入13751元,农村居民纯收入4744元,分别增长9.6%和
+    9.2%" — the k-th figure after 分别 belongs to the subject of the k-th figure before it (of a
+    different unit), when those are different subjects. Returns figure index → its subject."""
+    s, nums = sent.s, sent.nums
+    out: dict[int, Mention | None] = {}
+    for fm in re.finditer("分别", s):
+        run = [i for i, n in enumerate(nums) if n.start > fm.end()]
+        last = subject_of(fm.start(), sent.mentions)
+        if not run or last is None or not any(last.end <= n.start < fm.start() for n in nums):
+            continue  # 城镇和农村居民收入分别为…: 分别 right after its subjects, not after their figures
+        # the figures listed after 分别, joined by 、/和
+        listed = [run[0]]
+        for j in run[1:]:
+            if s[nums[listed[-1]].end : nums[j].start].strip() in R.list_joiners and len(listed) < 8:
+                listed.append(j)
+            else:
+                break
+        before = [i for i, n in enumerate(nums) if n.end <= fm.start() and n.is_pct != nums[listed[0]].is_pct]
+        if len(listed) < 2 or len(before) < len(listed):
+            continue
+        subjects = [subject_of(nums[i].start, sent.mentions) for i in before[-len(listed):]]
+        named = [m for m in subjects if m is not None]
+        if len({id(m) for m in named}) != len(named) or any(len(m.codes) > 1 for m in named) or not named:
+            continue  # one subject (a compound name) takes its figures in order already
+        for j, subject in zip(listed, subjects):
+            out[j] = subject
+    return out
+
+
 def figures(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
     s, nums, mentions = sent.s, sent.nums, sent.mentions
-    meta = state.meta
     out: list[Draft] = []
+    respective = respective_subjects(sent, R)
     for i, num in enumerate(nums):
+        if i in respective:
+            mention = respective[i]
+            if mention is None:
+                continue  # 累计支出…分别增长: the subject is not an indicator
+            if not R.comparison_figure_re.search(s[max(0, num.start - 12) : num.start]):
+                out.extend(_figure(sent, state, i, num, mention, None, s[mention.start : num.end], False, R))
+            continue
         mention = subject_of(num.start, mentions)
         # a place right before the number: a per-unit list item (东风农场163.8%)
         a, _ = clause_bounds(s, num.start)
@@ -121,6 +158,8 @@ def figures(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
             gap = s[mention.end : num.start]
             if ";" in gap or len(gap) > MAX_GAP:
                 mention = None
+        if R.comparison_figure_re.search(s[max(0, num.start - 12) : num.start]):
+            continue  # 增长7.5%(全市11.1%): the wider region's figure, given for comparison
         clause = s[a : clause_bounds(s, num.start)[1]]
         window = s[mention.start : num.end] if mention else clause
         completion_here = bool(R.completion_re.search(s[max(0, num.start - 14) : num.start]))
@@ -135,58 +174,73 @@ def figures(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
         if mention is None:
             out.extend(unknown_figure(sent, state, num, R))
             continue
-        draft = _figure(sent, state, i, num, mention, place, window, inline_target, R)
-        if draft is not None:
-            out.append(draft)
+        out.extend(_figure(sent, state, i, num, mention, place, window, inline_target, R))
     return out
 
 
 def _figure(sent: Sentence, state: DocState, i: int, num: Num, mention: Mention, place: str | None,
-            window: str, inline_target: bool, R: Rules) -> Draft | None:
+            window: str, inline_target: bool, R: Rules) -> list[Draft]:
     s, nums = sent.s, sent.nums
     between = s[mention.end : num.start]
-    # the measure word nearest the figure wins: "为年度预算的78.5%,同比增长12.1%"
-    last_completion = max((m.end() for m in R.completion_re.finditer(window)), default=-1)
-    last_growth = max((m.end() for m in R.growth_re.finditer(window)), default=-1)
-    last_growth = max(last_growth, max((m.end() for m in R.decline_re.finditer(window)), default=-1))
+    # which code of a group: figures are dealt out in order ("…分别增长6%和8%"); one figure for a
+    # group without a single code (城镇调查失业率和登记失业率稳定在4.3%左右) belongs to all of them
     codes = mention.codes
-    if place is not None or (num.is_pct and last_completion > last_growth):
-        measure = "completion_pct" if num.is_pct else "level"
-    elif num.is_pct:
-        measure = "rate_pct" if R.d.indicators[codes[0]]["default_measure"] == "rate_pct" else "growth_pct"
-    else:
-        measure = "level"
-    value = num.value
-    if measure == "growth_pct" and R.decline_re.search(between if inline_target else between[-12:]):
-        value = -abs(value)
-    # which code of a group
     same = [n for n in mention.numbers if n.is_pct == num.is_pct]
     idx = len(same)
     mention.numbers.append(num)
     if len(codes) == 1:
-        code = codes[0]
+        chosen = [codes[0]]
     else:
         following = [n for n in nums[i + 1 :] if n.is_pct == num.is_pct and n.start - num.end < 30]
-        if idx == 0 and not following and mention.single and not re.search("分别", between):
-            code = mention.single
+        if idx == 0 and not following and not re.search("分别", between):
+            chosen = [mention.single] if mention.single else list(codes)
         elif idx < len(codes):
-            code = codes[idx]
+            chosen = [codes[idx]]
         else:
-            return None
+            return []
     restated = state.meta.kind == "progress_notice" and bool(
         R.target_restated_re.search(s[max(0, num.start - 4) : num.end + 3]))
-    target = decide.is_target(sent, state, num.start, R, inline=inline_target, restated=restated)
-    kind = "target" if target else "actual"
+    kind = "target" if decide.is_target(sent, state, num.start, R, inline=inline_target, restated=restated) else "actual"
+    if kind == "target" and place is not None:
+        return []
+    out = []
+    for code in chosen:
+        d = _draft(sent, state, i, num, mention, code, place, window, inline_target, kind, R)
+        if d is not None:
+            out.append(d)
+    return out
+
+
+def _measure(code: str, num: Num, window: str, place: str | None, R: Rules) -> str:
+    """The nearest measure word wins: "为年度预算的78.5%,同比增长12.1%" is a growth."""
+    last_completion = max((m.end() for m in R.completion_re.finditer(window)), default=-1)
+    last_growth = max((m.end() for m in R.growth_re.finditer(window)), default=-1)
+    last_growth = max(last_growth, max((m.end() for m in R.decline_re.finditer(window)), default=-1))
+    if place is not None or (num.is_pct and last_completion > last_growth):
+        return "completion_pct" if num.is_pct else "level"
+    if num.is_pct:
+        return "rate_pct" if R.d.indicators[code]["default_measure"] == "rate_pct" else "growth_pct"
+    return "level"
+
+
+def _draft(sent: Sentence, state: DocState, i: int, num: Num, mention: Mention, code: str, place: str | None,
+           window: str, inline_target: bool, kind: str, R: Rules) -> Draft | None:
+    s, nums = sent.s, sent.nums
+    between = s[mention.end : num.start]
+    measure = _measure(code, num, window, place, R)
+    value = num.value
+    if measure == "growth_pct" and R.decline_re.search(between if inline_target else between[-12:]):
+        value = -abs(value)
     conv = convert(num, code, R)
     if conv is None:
         return _dollar_figure(sent, state, num, mention, measure, kind, R)
     std_value, unit = conv
     if measure in ("growth_pct", "rate_pct", "completion_pct"):
         std_value, unit = value, "%"
+        if code == "cpi" and "指数" in mention.raw and R.cpi_level_bounds[0] <= value <= R.cpi_level_bounds[1]:
+            measure, unit = "level", "index"  # 居民消费价格总指数达104.3%: an index level
     elif value < 0:
         std_value = -std_value
-    if kind == "target" and place is not None:
-        return None
     year = decide.fact_year(kind, sent, state, num.start)
     if kind == "actual" and measure == "level":
         ft = _from_to_year(sent, state, num, R)

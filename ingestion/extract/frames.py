@@ -15,11 +15,11 @@ def period_in(text: str, R: Rules) -> tuple[int, int] | None:
         for m in p.rx.finditer(text):
             if p.months == "match":
                 per = (int(m.group(1)), int(m.group(2)))
-            elif p.months == "to_month":
+            elif p.months in ("to_month", "single"):
                 last = cn_to_int(m.group(1))
                 if not last or not 1 <= last <= 12:
                     continue
-                per = (1, last)
+                per = (1, last) if p.months == "to_month" else (last, last)
             else:
                 per = p.months
             if per[0] > per[1]:

@@ -38,6 +38,8 @@ def indicator_mentions(s: str, tokens: list[Token], R: Rules) -> list[Mention]:
     # 收入"): the dictionary scan finds such names, and the longer of two overlapping names wins.
     for m in R.alias_re.finditer(s):
         add(m.start(), m.end(), m.group(0))
+    for m in R.figure_only_re.finditer(s):
+        found.setdefault((m.start(), m.end()), Mention(m.start(), m.end(), m.group(0), (R.figure_only[m.group(0)],)))
     for rx, codes, single in R.compound_res:
         for m in rx.finditer(s):
             found[(m.start(), m.end())] = Mention(m.start(), m.end(), m.group(0), codes, single)

@@ -61,6 +61,8 @@ def rankings(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
                 scope = None
             if verb is None and scope not in R.scopes_without_verb:
                 continue
+            if scope and R.scope_not_re.search(scope):
+                continue
         prev_scope, prev_end = scope, rm.end()
         # the subject: the last mention before the rank, with nothing but its figures between
         mention = subject_of(rm.start(), mentions)

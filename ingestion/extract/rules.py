@@ -41,6 +41,7 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "contextual_indicators": records(
             {"head": word, "needs_before": regex, "indicator": _indicator_code, "window": integer}),
         "gap_ignorable": regexes, "qualitative_phrases": regexes, "cpi_index_level": _cpi_level,
+        "comparison_figure": regex, "figure_only_aliases": mapping_of(_indicator_code),
     },
     "frames.yaml": {
         "periods": records({"pattern": regex, "months": months}),
@@ -54,7 +55,7 @@ SCHEMA: dict[str, dict[str, Check]] = {
     },
     "rankings.yaml": {
         "rank_number": regex, "rank_verbs": words, "verbs_without_scope": words,
-        "scopes_without_verb": words, "scope_prefix": regex,
+        "scopes_without_verb": words, "scope_prefix": regex, "scope_not": regex,
         "measure_words": mapping_of(words, {"growth_pct", "level"}),
         "both_words": words, "level_names": words, "league_table": regex,
         "league_bottom_words": words, "league_scope": regex, "league_subject": regex,
@@ -106,6 +107,9 @@ class Rules:
     list_joiners: frozenset[str]
     gap_ignorable_re: re.Pattern
     gap_scope_words: tuple[str, ...]
+    comparison_figure_re: re.Pattern
+    figure_only_re: re.Pattern
+    figure_only: dict[str, str]
     cpi_level_re: re.Pattern
     cpi_level_bounds: tuple[int, int]
     qualitative_re: re.Pattern
@@ -141,6 +145,7 @@ class Rules:
     verbs_without_scope: frozenset[str]
     scopes_without_verb: frozenset[str]
     scope_prefix_re: re.Pattern
+    scope_not_re: re.Pattern
     rank_measure_words: dict[str, tuple[str, ...]]
     rank_both_words: tuple[str, ...]
     rank_level_names: tuple[str, ...]
@@ -192,6 +197,9 @@ def rules() -> Rules:
         list_joiners=frozenset(v["list_joiners"]),
         gap_ignorable_re=re.compile("|".join(v["gap_ignorable"])),
         gap_scope_words=tuple(v["gap_scope_words"]),
+        comparison_figure_re=re.compile(v["comparison_figure"]),
+        figure_only_re=re.compile(rf"(?:{alternation(list(v['figure_only_aliases']))})(?=(?:率)?(?:为|达到|保持在)?\d)"),
+        figure_only=dict(v["figure_only_aliases"]),
         cpi_level_re=re.compile(cpi["pattern"]),
         cpi_level_bounds=(cpi["low"], cpi["high"]),
         qualitative_re=re.compile(qualitative),
@@ -225,6 +233,7 @@ def rules() -> Rules:
         verbs_without_scope=frozenset(r["verbs_without_scope"]),
         scopes_without_verb=frozenset(r["scopes_without_verb"]),
         scope_prefix_re=re.compile(r["scope_prefix"]),
+        scope_not_re=re.compile(r["scope_not"]),
         rank_measure_words={k: tuple(ws) for k, ws in r["measure_words"].items()},
         rank_both_words=tuple(r["both_words"]),
         rank_level_names=tuple(r["level_names"]),

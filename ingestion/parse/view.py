@@ -93,7 +93,7 @@ def fold(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
-_PINYIN_RE = re.compile(rf"(?<=[{CJK_RANGE}])\((?=[a-z{_TONED}]*[aeiouv{_TONED}])[a-z{_TONED}]{{1,7}}\)")
+_PINYIN_RE = re.compile(rf"(?<=[{CJK_RANGE}])(?:\((?=[a-z{_TONED}]*[aeiouv{_TONED}])[a-z{_TONED}]{{1,7}}\))+")
 _TOKEN_RE = re.compile(r"(?<![A-Za-z])(?=[A-Za-z]*[a-z][A-Z])[A-Za-z]{3,4}(?![A-Za-z])")
 _NOT_JUNK = {"kWh", "mAh", "iOS", "eID"}
 _SPACED_POINT_RE = re.compile(r"(?<=\d)[ \t]*\.[ \t]*(?=\d)")
@@ -101,8 +101,12 @@ _SPACE_BEFORE_PCT_RE = re.compile(r"(?<=\d)[ \t]+(?=%)")
 _CN_NUM = "零〇一二两三四五六七八九十百千万点"
 _CN_PERCENT_RE = re.compile(rf"百分之([{_CN_NUM}]+)")
 _CN_AMOUNT_RE = re.compile(
-    rf"(?<![{_CN_NUM}第])([{_CN_NUM}]+)(?=亿元|万元|元|亿美元|万美元|万人|万吨|亿斤|万斤|吨|万亩)"
+    rf"(?<![{_CN_NUM}第])([{_CN_NUM}]+)(多|余)?(?=亿元|万元|元|亿美元|万美元|万人|万吨|亿斤|万斤|吨|万亩)"
 )
+# A year written in numerals: 二〇〇七年, 二00二年.
+_CN_YEAR_RE = re.compile(r"(?<![〇零一二三四五六七八九\d])([一二][〇零0一二三四五六七八九]{3})年")
+_YEAR_DIGITS = {"〇": "0", "零": "0", "0": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
+                "七": "7", "八": "8", "九": "9"}
 _SENTENCE_END = "。!?！？"
 _HEADING_RE = re.compile(r"\s*(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、]|——)")
 
@@ -180,11 +184,15 @@ def _number_edits(text: str) -> list[tuple[int, int, str]]:
         value = cn_to_number(m.group(1))
         # 百亿元项目, 千万元以上: a size class, not an amount; an amount has a digit (or 十);
         # 二元结构 is no amount either: a bare 元 needs a numeral of three characters or more
-        num, unit_start = m.group(1), text[m.end() : m.end() + 1]
+        num, unit_start = m.group(1), text[m.end() : m.end() + 1]  # (多/余: a floor, kept as its number)
         if unit_start == "元" and len(num) < 3:
             continue
         if value is not None and (num[0] == "十" or any(c in DIGITS for c in num)):
             edits.append((m.start(), m.end(), f"{value:g}" if value < 1e15 else m.group(1)))
+    for m in _CN_YEAR_RE.finditer(text):
+        year = "".join(_YEAR_DIGITS[c] for c in m.group(1))
+        if 1900 <= int(year) <= 2099:
+            edits.append((m.start(), m.start() + 4, year))
     return edits
 
 
