@@ -66,9 +66,9 @@ def extract_facts(doc_id: str, view: TextView, sentences: list[Span], meta: DocM
         line_no = bisect.bisect_right(line_starts, sp.start)
         state.enter_line(line_no)
         state.follow_sections(s, line_no)
-        if line_no != state.skip_line and R.skip_paragraph_re.match(s):
-            state.skip_line = line_no
-        if state.in_horizon or state.skip_line == line_no:
+        if line_no != state.review_line and R.skip_paragraph_re.match(s):
+            state.review_line = line_no
+        if state.in_horizon:
             continue
         if not R.has_candidate_re.search(s):
             _remember_heading(s, line_no, state, R)
@@ -85,6 +85,10 @@ def extract_facts(doc_id: str, view: TextView, sentences: list[Span], meta: DocM
         drafts += cpi_levels(sent, state, R)
         drafts += rankings(sent, state, R)
         drafts += qualitative_targets(sent, state, R)
+        if state.review_line == line_no:
+            # a paragraph looking back over five years: only figures it dates (截至2016年末, 由2015年的…
+            # 到2020年的…) are facts; the others are sums and averages of the period
+            drafts = [d for d in drafts if d.dated]
         facts.extend(to_record(d, sent, state) for d in drafts)
         decide.remember_sentence(s, sent.years, bool(sent.nums), state, R)
     return _finish(facts, view, R)

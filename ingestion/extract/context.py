@@ -29,7 +29,7 @@ class DocState:
     target_cue_res: list[re.Pattern]
     in_plan: bool = False
     in_horizon: bool = False  # a five-year outlook: its figures are not this year's targets
-    skip_line: int = -1  # a paragraph about the past five years
+    review_line: int = -1  # a paragraph looking back over five years
     heading: tuple[int, Mention] | None = None  # "(一)地区生产总值。" names its paragraph's subject
     line_period: tuple[int, int] | None = None
     line_year: int | None = None

@@ -44,6 +44,7 @@ class Draft:
     region: str | None = None
     year: int | None = None
     period: tuple[int, int] = (1, 12)
+    dated: bool = False  # its year is named in its own sentence (2019年…, 由2015年的…)
 
 
 def to_record(d: Draft, sent: Sentence, state: DocState) -> FactRecord:
@@ -125,13 +126,21 @@ def respective_subjects(sent: Sentence, R: Rules) -> dict[int, Mention | None]:
         before = [i for i, n in enumerate(nums) if n.end <= fm.start() and n.is_pct != nums[listed[0]].is_pct]
         if len(listed) < 2 or len(before) < len(listed):
             continue
-        subjects = [subject_of(nums[i].start, sent.mentions) for i in before[-len(listed):]]
+        subjects = [_direct_subject(sent, nums[i], R) for i in before[-len(listed):]]
         named = [m for m in subjects if m is not None]
         if len({id(m) for m in named}) != len(named) or any(len(m.codes) > 1 for m in named) or not named:
             continue  # one subject (a compound name) takes its figures in order already
         for j, subject in zip(listed, subjects):
             out[j] = subject
     return out
+
+
+def _direct_subject(sent: Sentence, num: Num, R: Rules) -> Mention | None:
+    """The indicator a figure is stated for, when nothing but connectors stands between them."""
+    m = subject_of(num.start, sent.mentions)
+    if m is None or len(strip_gap(sent.s[m.end : num.start], R)) > 1:
+        return None
+    return m
 
 
 def figures(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
@@ -160,6 +169,8 @@ def figures(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
                 mention = None
         if R.comparison_figure_re.search(s[max(0, num.start - 12) : num.start]):
             continue  # 增长7.5%(全市11.1%): the wider region's figure, given for comparison
+        if not num.is_pct and R.change_before_re.search(s[max(0, num.start - 4) : num.start]):
+            continue  # 增加411元: a change, not a level
         clause = s[a : clause_bounds(s, num.start)[1]]
         window = s[mention.start : num.end] if mention else clause
         completion_here = bool(R.completion_re.search(s[max(0, num.start - 14) : num.start]))
@@ -242,12 +253,13 @@ def _draft(sent: Sentence, state: DocState, i: int, num: Num, mention: Mention, 
     elif value < 0:
         std_value = -std_value
     year = decide.fact_year(kind, sent, state, num.start)
+    dated = sent.year_before(num.start) is not None
     if kind == "actual" and measure == "level":
         ft = _from_to_year(sent, state, num, R)
         if ft is False:
             return None
         if ft is not None:
-            year = ft
+            year, dated = ft, True
     stop = list_end(s, nums, i, R)
     comp = comparator(s, num, mention.end, stop, R) if kind == "target" else None
     ev_start = clause_bounds(s, num.start)[0] if place else evidence_start(s, mention.start, num.end)
@@ -263,7 +275,7 @@ def _draft(sent: Sentence, state: DocState, i: int, num: Num, mention: Mention, 
     region = place if place else region_before(sent, mention.start, state, R)
     return Draft(kind, code, mention.raw, measure, ev_start, ev_end, value=std_value, value_high=num.value_high,
                  unit=unit, value_raw=num.raw, comparator=comp, estimate=estimate, region=region, year=year,
-                 period=decide.fact_period(kind, sent, state, num.start, R))
+                 period=decide.fact_period(kind, sent, state, num.start, R), dated=dated)
 
 
 def _dollar_figure(sent: Sentence, state: DocState, num: Num, mention: Mention, measure: str, kind: str,

@@ -10,6 +10,7 @@ from ingestion.extract.clauses import CJK, clause_bounds
 from ingestion.extract.numbers import Num
 from ingestion.extract.rules import Rules
 from ingestion.extract.tokens import Token, pos_tokenizer
+from ingestion.parse import places
 
 
 @dataclass
@@ -104,9 +105,9 @@ def qualifier(s: str, mention: Mention, R: Rules) -> str:
     if not words:
         return ""
     last = words[-1]
-    if (last.word in R.d.region_names or last.word in R.d.short_region_names or last.word in R.self_region
-            or R.lead_re.fullmatch(last.word) or R.connector_re.fullmatch(last.word)):
-        return ""
+    if (last.word in R.self_region or R.lead_re.fullmatch(last.word) or R.connector_re.fullmatch(last.word)
+            or places.resolve_name(last.word, None) is not None):
+        return ""  # a place before the name is a sub-unit's figure (regions.py), not a sector's
     if last.flag[:1] in ("n", "j", "l", "s") or last.flag in ("eng", "nz", "an", "vn"):
         if last.flag == "vn" and len(words) == 1:
             return ""

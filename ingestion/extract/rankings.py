@@ -49,10 +49,15 @@ def rankings(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
         a, _ = clause_bounds(s, rm.start())
         left = s[a : rm.start()]
         scope, verb = _scope(left, R)
-        continuing = s[prev_end : rm.start()] in R.list_joiners and not left
+        joined = prev_end > 0 and s[prev_end:a] in R.list_joiners
+        continuing = joined and not left  # 分别居全省第1、第2位: the next indicator of a list
         if continuing:
             scope = prev_scope
             list_index += 1
+        elif joined and len(left) <= 10 and not re.search(r"[\d%]", left):
+            # 居全国第6位、西部第1位 / 总量列第7位、增幅列第1位: the same indicator, in another
+            # field or of another measure
+            scope = scope or prev_scope
         else:
             list_index = 0
             if not scope or len(scope) > 10 or re.search(r"[\d%]", scope):
@@ -89,20 +94,25 @@ def rankings(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
                 measures = ["level"]
             else:
                 measures = ["growth_pct"]
-        if len(mention.codes) > 1:
+        nxt = R.rank_re.search(s, rm.end())
+        in_list = continuing or bool(nxt and s[rm.end() : nxt.start()] in R.list_joiners)
+        if len(mention.codes) == 1:
+            codes = [mention.codes[0]]
+        elif in_list:
             if list_index >= len(mention.codes):
                 continue
-            code = mention.codes[list_index]
-        else:
-            code = mention.codes[0]
+            codes = [mention.codes[list_index]]
+        else:  # 地区生产总值、规上工业增加值三项指标增速均居全区第一: every one of them
+            codes = [mention.single] if mention.single else list(mention.codes)
         if state.in_target_part(sent.line_no):
             continue
         start = mention.start if rm.end() - mention.start <= MAX_EVIDENCE else a
-        for measure in measures:
-            out.append(Draft("ranking", code, mention.raw, measure, start, rm.end(), rank=rank, rank_scope=scope,
-                             rank_direction="top", region=region_before(sent, mention.start, state, R),
-                             year=decide.fact_year("actual", sent, state, rm.start()),
-                             period=decide.fact_period("actual", sent, state, rm.start(), R)))
+        for code in codes:
+            for measure in measures:
+                out.append(Draft("ranking", code, mention.raw, measure, start, rm.end(), rank=rank, rank_scope=scope,
+                                 rank_direction="top", region=region_before(sent, mention.start, state, R),
+                                 year=decide.fact_year("actual", sent, state, rm.start()),
+                                 period=decide.fact_period("actual", sent, state, rm.start(), R)))
     return out
 
 

@@ -41,7 +41,7 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "contextual_indicators": records(
             {"head": word, "needs_before": regex, "indicator": _indicator_code, "window": integer}),
         "gap_ignorable": regexes, "qualitative_phrases": regexes, "cpi_index_level": _cpi_level,
-        "comparison_figure": regex, "figure_only_aliases": mapping_of(_indicator_code),
+        "comparison_figure": regex, "change_before": regex, "figure_only_aliases": mapping_of(_indicator_code),
     },
     "frames.yaml": {
         "periods": records({"pattern": regex, "months": months}),
@@ -108,6 +108,7 @@ class Rules:
     gap_ignorable_re: re.Pattern
     gap_scope_words: tuple[str, ...]
     comparison_figure_re: re.Pattern
+    change_before_re: re.Pattern
     figure_only_re: re.Pattern
     figure_only: dict[str, str]
     cpi_level_re: re.Pattern
@@ -198,6 +199,7 @@ def rules() -> Rules:
         gap_ignorable_re=re.compile("|".join(v["gap_ignorable"])),
         gap_scope_words=tuple(v["gap_scope_words"]),
         comparison_figure_re=re.compile(v["comparison_figure"]),
+        change_before_re=re.compile(v["change_before"]),
         figure_only_re=re.compile(rf"(?:{alternation(list(v['figure_only_aliases']))})(?=(?:率)?(?:为|达到|保持在)?\d)"),
         figure_only=dict(v["figure_only_aliases"]),
         cpi_level_re=re.compile(cpi["pattern"]),

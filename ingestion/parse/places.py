@@ -87,6 +87,24 @@ def choose(cands: tuple[Place, ...] | list[Place], context: list[str]) -> Place 
     return None
 
 
+def resolve_name(word: str, context_region: str | None) -> str | None:
+    """A place as written (咸宁市, 郴州, 果洛州 for 果洛藏族自治州) as a region's full name, in the
+    context of a document's region; None when it is no region or stays ambiguous."""
+    cands = candidates(word)
+    if not cands and len(word) >= 3 and word[-1] in "省市县区州盟旗":
+        cands = gazetteer().by_short.get(word[:-1], ())
+    if not cands:
+        return None
+    context: list[str] = []
+    if context_region:
+        context.append(context_region)
+        for c in candidates(context_region):
+            context.append(c.province)
+            context.extend(a.name for a in gazetteer().ancestors(c))
+    place = choose(cands, context)
+    return place.name if place else None
+
+
 def resolve_short(name: str, context_region: str | None) -> str | None:
     """A short name (南昌, 郴州) as the full name of a region, in the context of a document's region."""
     context = []
