@@ -13,15 +13,18 @@ CLAUSE_SEPARATORS = frozenset(",;:、(),;:")
 MAX_CLAUSE = 200
 
 
-def clause_bounds(s: str, pos: int) -> tuple[int, int]:
+PHRASE_SEPARATORS = frozenset(",;:、,;:")  # the same without brackets: 全市七县(市)第二
+
+
+def clause_bounds(s: str, pos: int, separators: frozenset[str] = CLAUSE_SEPARATORS) -> tuple[int, int]:
     """The clause around position pos: between the nearest separators (,;:、 and brackets)."""
     a = pos
     lo = max(0, pos - MAX_CLAUSE)
-    while a > lo and s[a - 1] not in CLAUSE_SEPARATORS:
+    while a > lo and s[a - 1] not in separators:
         a -= 1
     b = pos
     hi = min(len(s), pos + MAX_CLAUSE)
-    while b < hi and s[b] not in CLAUSE_SEPARATORS:
+    while b < hi and s[b] not in separators:
         b += 1
     return a, b
 

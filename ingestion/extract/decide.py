@@ -21,17 +21,20 @@ from ingestion.extract.rules import Rules
 def is_target(sent: Sentence, state: DocState, pos: int, R: Rules, *, inline: bool = False,
               restated: bool = False) -> bool:
     """Is the figure at `pos` of the sentence a target?"""
-    if inline or restated or sent.notice_target or state.in_target_part(sent.line_no):
+    year = sent.year_before(pos)
+    target_year = state.meta.target_year
+    past = year is not None and target_year is not None and year < target_year
+    if inline or restated or sent.notice_target:
         return True
+    if state.in_target_part(sent.line_no):
+        return not past  # a goals part never states an earlier year's figure as a goal
     cue = sent.target_cue_start
     if cue is None or cue > pos:
         return False
     between = sent.s[cue:pos]
     if period_in(between, R) is not None or R.actual_in_target_re.search(between):
         return False
-    year = sent.year_before(pos)
-    target_year = state.meta.target_year
-    return not (year is not None and target_year is not None and year < target_year)
+    return not past
 
 
 def fact_year(kind: str, sent: Sentence, state: DocState, pos: int) -> int | None:

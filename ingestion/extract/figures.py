@@ -248,7 +248,8 @@ def _draft(sent: Sentence, state: DocState, i: int, num: Num, mention: Mention, 
     std_value, unit = conv
     if measure in ("growth_pct", "rate_pct", "completion_pct"):
         std_value, unit = value, "%"
-        if code == "cpi" and "指数" in mention.raw and R.cpi_level_bounds[0] <= value <= R.cpi_level_bounds[1]:
+        named = s[max(0, mention.start - 12) : mention.end]
+        if code == "cpi" and "指数" in named and R.cpi_level_bounds[0] <= value <= R.cpi_level_bounds[1]:
             measure, unit = "level", "index"  # 居民消费价格总指数达104.3%: an index level
     elif value < 0:
         std_value = -std_value

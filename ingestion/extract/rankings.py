@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ingestion.extract import decide
-from ingestion.extract.clauses import CJK, clause_bounds, strip_gap
+from ingestion.extract.clauses import CJK, PHRASE_SEPARATORS, clause_bounds, strip_gap
 from ingestion.extract.context import DocState, Sentence
 from ingestion.extract.figures import MAX_EVIDENCE, Draft, subject_of
 from ingestion.extract.regions import region_before
@@ -46,7 +46,7 @@ def rankings(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
         rank = 1 if rm.group("first") else cn_to_int(rm.group("n"))
         if not rank:
             continue
-        a, _ = clause_bounds(s, rm.start())
+        a, _ = clause_bounds(s, rm.start(), PHRASE_SEPARATORS)
         left = s[a : rm.start()]
         scope, verb = _scope(left, R)
         joined = prev_end > 0 and s[prev_end:a] in R.list_joiners

@@ -47,7 +47,7 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "periods": records({"pattern": regex, "months": months}),
         "single_month_words": words,
         "relative_years": mapping_of(integer),
-        "inline_year": regex, "from_to": regex,
+        "inline_year": regex, "from_to": regex, "plan_period_ends": mapping_of(integer),
         "plan_start_patterns": regexes, "horizon_start_patterns": regexes,
         "review_start_patterns": regexes, "skip_paragraph_patterns": regexes,
         "target_cues": regexes, "actual_cues_in_target": words,
@@ -130,6 +130,8 @@ class Rules:
     relative_years: dict[str, int]
     relative_year_re: re.Pattern
     inline_year_re: re.Pattern
+    plan_period_re: re.Pattern
+    plan_period_ends: dict[str, int]
     from_to_re: re.Pattern
     plan_start: tuple[str, ...]
     horizon_start: tuple[str, ...]
@@ -220,6 +222,8 @@ def rules() -> Rules:
         relative_years=dict(f["relative_years"]),
         relative_year_re=re.compile(rf"(?<![比较与和同])(?:{alternation(list(f['relative_years']))})(?!同期|同比)"),
         inline_year_re=re.compile(f["inline_year"]),
+        plan_period_re=re.compile(alternation(list(f["plan_period_ends"]))),
+        plan_period_ends=dict(f["plan_period_ends"]),
         from_to_re=re.compile(f["from_to"]),
         plan_start=tuple(f["plan_start_patterns"]),
         horizon_start=tuple(f["horizon_start_patterns"]),

@@ -58,7 +58,6 @@ SCHEMA = {
     "source_year": regex,
     "title_words": words,
     "head_periods": records({"pattern": regex, "months": months}),
-    "head_period_chars": integer,
     "issuer_patterns": regexes,
     "self_level_words": mapping_of(words, {"county", "prefecture", "province"}),
     "self_level_not_before": regex,
@@ -82,7 +81,6 @@ class MetaRules:
     source_year: re.Pattern
     title_words: tuple[str, ...]
     head_periods: tuple[tuple[re.Pattern, Any], ...]
-    head_period_chars: int
     issuers: list[re.Pattern]
     levels: LevelWords
     county_addressees: re.Pattern
@@ -96,7 +94,7 @@ def meta_rules() -> MetaRules:
         re.compile(m["results_period"]), tuple(re.compile(p) for p in m["date_patterns"]), m["autumn_month"],
         re.compile(m["work_report_title"]), re.compile(m["review_year"]), re.compile(m["target_year"]),
         re.compile(m["any_year"]), re.compile(m["source_year"]), tuple(m["title_words"]),
-        tuple((re.compile(p["pattern"]), p["months"]) for p in m["head_periods"]), m["head_period_chars"],
+        tuple((re.compile(p["pattern"]), p["months"]) for p in m["head_periods"]),
         [re.compile(p, re.M) for p in m["issuer_patterns"]],
         LevelWords(m["self_level_words"], re.compile(m["self_level_not_before"]), re.compile(m["self_level_not_after"]),
                    frozenset(m["ordinary_word_names"])),
@@ -174,34 +172,52 @@ def _report_years(text: str, head: str, published: dt.date | None, src_year: int
 
 def _results_year(text: str, title: str | None, published: dt.date | None, src_year: int | None,
                   M: MetaRules) -> tuple[int | None, str]:
-    """The year a notice, release or news story reports on."""
-    for src in (title or "", text[: M.head_chars]):
-        m = M.any_year.search(src)
-        if m:
-            return int(m.group(1)), "text"
+    """The year a notice, release or news story reports on: its title's, else its date's, else
+    its file name's, else the latest its head names (a story recalls earlier years first)."""
+    m = M.any_year.search(title or "")
+    if m:
+        return int(m.group(1)), "text"
     if published is not None:
         return published.year, "date"
     if src_year is not None:
         return src_year, "source name"
-    named = _years_named(text[:5000], M)
+    named = _years_named(text[: M.head_chars], M) or _years_named(text[:5000], M)
     if named:
-        return Counter(named).most_common(1)[0][0], "text"
+        return max(named), "text"
     return None, ""
 
 
+_SENTENCE_RE = re.compile(r"[^。!?\n]+")
+_FIGURE_RE = re.compile(r"\d\s*(?:%|亿元|万元|万人|元)")
+
+
+def _period_named(text: str, M: MetaRules) -> tuple[int, int] | None:
+    for rx, months in M.head_periods:
+        pm = rx.search(text)
+        if pm:
+            if months == "to_month":
+                last = cn_to_int(pm.group(1))
+                if last and 1 <= last <= 12:
+                    return (1, last)
+                continue
+            return tuple(months)
+    return None
+
+
 def _default_period(kind: str | None, title: str | None, text: str, M: MetaRules) -> tuple[int, int]:
+    """The months a notice or release is about: its title's period, else that of its first
+    sentence that names a period or states a figure (a figure with no period: the whole year)."""
     if kind in ("work_report", "plan"):
         return (1, 12)
-    for src in (title or "", text[: M.head_period_chars]):
-        for rx, months in M.head_periods:
-            pm = rx.search(src)
-            if pm:
-                if months == "to_month":
-                    last = cn_to_int(pm.group(1))
-                    if last and 1 <= last <= 12:
-                        return (1, last)
-                    continue
-                return tuple(months)
+    named = _period_named(title or "", M)
+    if named:
+        return named
+    for m in _SENTENCE_RE.finditer(text[: M.head_chars]):
+        named = _period_named(m.group(0), M)
+        if named:
+            return named
+        if _FIGURE_RE.search(m.group(0)):
+            return (1, 12)
     return (1, 12)
 
 
