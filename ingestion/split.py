@@ -54,10 +54,12 @@ def split_sentences(text: str) -> list[Span]:
 
 
 def _add(text: str, start: int, end: int, spans: list[Span]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
+    piece = text[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return
+    start += len(piece) - len(piece.lstrip())
+    end = start + len(stripped)
     while end - start > MAX_SENTENCE:
         cut = text.rfind(";", start + MAX_SENTENCE // 4, start + MAX_SENTENCE)
         if cut < 0:

@@ -4,7 +4,8 @@ The stages, each a module with one job (the rules themselves are data: ingestion
 the dbt seeds, compiled and checked by `rules`):
 
     view (ingestion/parse/view.py)   what is read: simplified, ASCII digits, no pinyin or junk
-    tokens       jieba with our names, only around what can hold a fact
+    tokens       jieba with our names, only for the few words that need it (a place or an
+                 unknown indicator's name just before a figure)
     mentions     indicator names (aliases, compound names, names completed by an earlier word)
     numbers      figures with units, ranges
     frames       periods and years named in the text
@@ -32,7 +33,6 @@ from ingestion.extract.rankings import league_tables, rankings
 from ingestion.extract.rules import Rules, rules
 from ingestion.extract.clauses import strip_gap
 from ingestion.extract.mentions import Mention
-from ingestion.extract.tokens import segment_signal_parts
 from ingestion.parse.metadata import DocMeta
 from ingestion.parse.view import TextView
 from ingestion.records import FactRecord
@@ -74,11 +74,10 @@ def extract_facts(doc_id: str, view: TextView, sentences: list[Span], meta: DocM
             _remember_heading(s, line_no, state, R)
             decide.remember_sentence(s, year_marks(s, ref_year(meta), R), False, state, R)
             continue
-        tokens = segment_signal_parts(s, R)
-        mentions = indicator_mentions(s, tokens, R)
+        mentions = indicator_mentions(s, R)
         if not mentions and state.heading and state.heading[0] == line_no:
             mentions = _heading_subject(s, state, R)
-        sent = read_sentence(s, sp.start, no, line_no, tokens, mentions, find_numbers(s, R), state, R)
+        sent = read_sentence(s, sp.start, no, line_no, mentions, find_numbers(s, R), state, R)
         drafts: list[Draft] = league_tables(sent, state, R)
         drafts += figures(sent, state, R)
         drafts += flat_figures(sent, state, R)
@@ -99,7 +98,7 @@ def _remember_heading(s: str, line_no: int, state: DocState, R: Rules) -> None:
     its paragraph: the figures after it are about that indicator."""
     if len(s) > 24:
         return
-    mentions = indicator_mentions(s, [], R)
+    mentions = indicator_mentions(s, R)
     if len(mentions) == 1 and not qualifier(s, mentions[0], R):
         state.heading = (line_no, mentions[0])
 

@@ -10,7 +10,7 @@ from ingestion.extract.frames import YearMark, period_in, year_marks
 from ingestion.extract.mentions import Mention
 from ingestion.extract.numbers import Num
 from ingestion.extract.rules import Rules
-from ingestion.extract.tokens import Token
+from ingestion.extract.tokens import Token, segment
 from ingestion.parse.metadata import DocMeta
 
 # Document kinds whose plan part runs from its heading to the end (or to a new review heading).
@@ -83,13 +83,21 @@ class Sentence:
     base: int  # offset of the sentence in the document view
     no: int
     line_no: int
-    tokens: list[Token]
     mentions: list[Mention]
     nums: list[Num]
     notice_target: bool  # a numbered line of a progress notice that states a target
     estimate_pos: int | None
     target_cue_start: int | None  # where the first goal cue (预期目标是, 提出…目标) starts
     years: list[YearMark] = field(default_factory=list)
+    _tokens: dict[tuple[int, int], list[Token]] = field(default_factory=dict)
+
+    def tokens_in(self, lo: int, hi: int) -> list[Token]:
+        """jieba's words of s[lo:hi] (offsets in the sentence): segmented only when asked, as
+        most figures need no segmentation at all."""
+        key = (lo, hi)
+        if key not in self._tokens:
+            self._tokens[key] = [(w, a + lo, b + lo) for w, a, b in segment(self.s[lo:hi])]
+        return self._tokens[key]
 
     def period_before(self, pos: int, R: Rules) -> tuple[int, int] | None:
         return period_in(self.s[:pos], R)
@@ -103,8 +111,8 @@ class Sentence:
         return last
 
 
-def read_sentence(s: str, base: int, no: int, line_no: int, tokens: list[Token], mentions: list[Mention],
-                  nums: list[Num], state: DocState, R: Rules) -> Sentence:
+def read_sentence(s: str, base: int, no: int, line_no: int, mentions: list[Mention], nums: list[Num],
+                  state: DocState, R: Rules) -> Sentence:
     meta = state.meta
     notice_target = (meta.kind == "progress_notice" and bool(R.notice_target_re.match(s))
                      and period_in(s, R) is None)
@@ -114,7 +122,7 @@ def read_sentence(s: str, base: int, no: int, line_no: int, tokens: list[Token],
         m = rx.search(s)
         if m and (cue_start is None or m.start() < cue_start):
             cue_start = m.start()
-    return Sentence(s, base, no, line_no, tokens, mentions, nums, notice_target,
+    return Sentence(s, base, no, line_no, mentions, nums, notice_target,
                     estimate.start() if estimate else None, cue_start, year_marks(s, ref_year(meta), R))
 
 

@@ -296,8 +296,9 @@ def unknown_figure(sent: Sentence, state: DocState, num: Num, R: Rules) -> list[
     """A number whose indicator is not in the dictionary: kept under the name as written."""
     s = sent.s
     a, _ = clause_bounds(s, num.start)
-    name_tokens = [w for w, ta, tb in sent.tokens if ta >= a and tb <= num.start
-                   and re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", w)]
+    # the name is the last few words before the figure (at most 16 characters are kept)
+    lo = max(a, num.start - 24)
+    name_tokens = [w for w, ta, tb in sent.tokens_in(lo, num.start) if re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", w)]
     words = [w for w in name_tokens if not R.connector_re.fullmatch(w) and not R.growth_re.fullmatch(w)
              and not R.decline_re.fullmatch(w)]
     if not words:

@@ -43,6 +43,8 @@ class YearMark:
 def year_marks(s: str, ref_year: int | None, R: Rules) -> list[YearMark]:
     """Every year a sentence names for what follows: inline years (2019年,…) and years said
     relative to the document (去年, 今年 against its reference year), in order."""
+    if "年" not in s and "五末" not in s and "五期末" not in s:
+        return []  # every year mark has one of these (2019年, 去年, 十三五末)
     marks = [YearMark(m.start(), int(m.group(1))) for m in R.inline_year_re.finditer(s)]
     marks += [YearMark(m.start(), R.plan_period_ends[m.group(0)]) for m in R.plan_period_re.finditer(s)]
     if ref_year is not None:

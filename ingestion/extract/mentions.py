@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ingestion.extract.clauses import CJK, clause_bounds
 from ingestion.extract.numbers import Num
 from ingestion.extract.rules import Rules
-from ingestion.extract.tokens import Token, pos_tokenizer
+from ingestion.extract.tokens import pos_tokenizer
 from ingestion.parse import places
 
 
@@ -23,7 +23,7 @@ class Mention:
     numbers: list[Num] = field(default_factory=list)  # figures already given to this mention
 
 
-def indicator_mentions(s: str, tokens: list[Token], R: Rules) -> list[Mention]:
+def indicator_mentions(s: str, R: Rules) -> list[Mention]:
     d = R.d
     found: dict[tuple[int, int], Mention] = {}
 
@@ -33,10 +33,8 @@ def indicator_mentions(s: str, tokens: list[Token], R: Rules) -> list[Mention]:
         elif raw in d.aliases:
             found[(start, end)] = Mention(start, end, raw, (d.aliases[raw],))
 
-    for word, a, b in tokens:
-        add(a, b, word)
-    # jieba may glue an alias to a neighbour or split a long compound name ("城镇、农村居民人均可支配
-    # 收入"): the dictionary scan finds such names, and the longer of two overlapping names wins.
+    # one scan of the dictionary's names (longest first at each place), then the compound names
+    # and the names completed by an earlier word; the longer of two overlapping names wins
     for m in R.alias_re.finditer(s):
         add(m.start(), m.end(), m.group(0))
     for m in R.figure_only_re.finditer(s):

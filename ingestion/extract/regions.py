@@ -23,9 +23,7 @@ def region_before(sent: Sentence, start: int, state: DocState, R: Rules) -> str 
 def _place_in(sent: Sentence, lo: int, hi: int, state: DocState, R: Rules, opening: bool = False) -> str | None:
     """The place among the tokens in [lo, hi); "" for the document's own region."""
     meta = state.meta
-    for word, ta, tb in sent.tokens:
-        if ta < lo or tb > hi:
-            continue
+    for word, ta, tb in sent.tokens_in(lo, hi):
         if opening and ta > lo:
             return None  # only a place the sentence opens with is its subject
         if word in R.self_region or word == meta.region:
@@ -34,7 +32,7 @@ def _place_in(sent: Sentence, lo: int, hi: int, state: DocState, R: Rules, openi
             continue
         full = places.resolve_name(word, meta.region) if len(word) >= 2 else None
         if full is not None:
-            if full == meta.region:
+            if full == meta.region or places.is_ancestor(full, meta.region):
                 if opening:
                     return ""
                 continue

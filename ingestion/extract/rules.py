@@ -14,6 +14,7 @@ from typing import Any
 
 from ingestion import dictionaries
 from ingestion.dictionaries import Dictionaries
+from ingestion.parse.trie_regex import trie_pattern
 from ingestion.rulefiles import (Check, integer, load_rules_file, mapping_of, months, records, regex, regexes, word,
                                  words)
 
@@ -207,7 +208,7 @@ def rules() -> Rules:
         cpi_level_re=re.compile(cpi["pattern"]),
         cpi_level_bounds=(cpi["low"], cpi["high"]),
         qualitative_re=re.compile(qualitative),
-        alias_re=re.compile(alternation(list(d.aliases) + list(d.groups))),
+        alias_re=re.compile(trie_pattern(list(d.aliases) + list(d.groups))),
         compound_res=tuple((re.compile(c["pattern"]), tuple(c["indicators"]), c.get("single"))
                            for c in d.compound_patterns),
         contextual=contextual,

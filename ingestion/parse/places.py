@@ -72,6 +72,9 @@ def choose(cands: tuple[Place, ...] | list[Place], context: list[str]) -> Place 
     ctx = set(context)
     for name in context:  # short names in the context count by their full names (深圳 → 深圳市)
         ctx.update(p.name for p in g.by_short.get(name, ()))
+    named = [c for c in cands if c.name in ctx]
+    if len(named) == 1:  # the context names it itself (衡阳 in a 衡南县 text is its city, 衡阳市)
+        return named[0]
     scored = []
     for c in cands:
         names = {a.name for a in g.ancestors(c)} | {c.province}
@@ -115,6 +118,13 @@ def resolve_short(name: str, context_region: str | None) -> str | None:
             context.extend(a.name for a in gazetteer().ancestors(c))
     place = choose(candidates(name), context)
     return place.name if place else None
+
+
+def is_ancestor(name: str, of_region: str | None) -> bool:
+    """Is `name` a region above `of_region` (衡阳市 above 衡南县)?"""
+    if not of_region:
+        return False
+    return any(name in {a.name for a in gazetteer().ancestors(c)} for c in candidates(of_region))
 
 
 def level_of(name: str) -> str | None:

@@ -132,7 +132,7 @@ def _junk_edits(text: str, junk: set[str]) -> list[tuple[int, int, str]]:
 
 def _byte_width(line: str) -> int:
     """Width as a GBK-era wrapper counted it: one for ASCII, two for anything else."""
-    return sum(1 if ord(c) < 128 else 2 for c in line)
+    return 2 * len(line) - len(line.encode("ascii", "ignore"))
 
 
 def _wrap_edits(original: str, text: str, junk: set[str]) -> list[tuple[int, int, str]]:
@@ -254,14 +254,24 @@ def build_view(original: str) -> TextView:
     ends.extend(range(pos + 1, len(folded) + 1))
     text = "".join(parts)
     pinyin = sum(1 for e in edits if e[2] == "" and original[e[0]:e[0] + 1] == "(")
-    return TextView(original, text, starts, ends, _script(original, folded, pinyin, len(junk)))
+    return TextView(original, text, starts, ends, _script(original, pinyin, len(junk)))
 
 
-def _script(original: str, folded: str, pinyin_marks: int, junk_kinds: int) -> str:
-    cjk = sum(1 for c in original if "\u4e00" <= c <= "\u9fff")
-    if not cjk:
-        return "simplified"
+_CJK_RE = re.compile("[\u4e00-\u9fff]")
+SCRIPT_SAMPLE = 20_000  # characters read to tell the script: enough, and bounded
+
+
+@functools.lru_cache(maxsize=1)
+def _traditional_re() -> re.Pattern:
+    return re.compile("[" + "".join(chr(c) for c in sorted(_t2s_table())) + "]")
+
+
+def _script(original: str, pinyin_marks: int, junk_kinds: int) -> str:
+    """simplified, traditional or garbled (pinyin annotations, junk tokens)."""
     if pinyin_marks >= 3 or junk_kinds:
         return "garbled"
-    changed = sum(1 for a, b in zip(original, folded) if a != b and "\u4e00" <= a <= "\u9fff")
-    return "traditional" if changed / cjk >= 0.03 else "simplified"
+    sample = original[:SCRIPT_SAMPLE]
+    cjk = len(_CJK_RE.findall(sample))
+    if not cjk:
+        return "simplified"
+    return "traditional" if len(_traditional_re().findall(sample)) / cjk >= 0.03 else "simplified"
