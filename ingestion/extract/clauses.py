@@ -39,7 +39,7 @@ def strip_gap(gap: str, R: Rules) -> str:
     with the province and connector words are taken out: anything left names another subject."""
     gap = R.gap_ignorable_re.sub("", gap)
     gap = R.inline_target_re.sub("", gap)
-    gap = re.sub(rf"[{CJK}]{{0,9}}(?:{R.rank_re.pattern})", "", gap)
+    gap = R.rank_in_gap_re.sub("", gap)
     gap = _RANK_FRAGMENT.sub("", gap)
     gap = R.number_re.sub("", gap)
     gap = _SHORT_PAREN.sub("", gap)

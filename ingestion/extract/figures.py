@@ -105,13 +105,16 @@ def _from_to_year(sent: Sentence, state: DocState, num: Num, R: Rules) -> int | 
     return None
 
 
+_RESPECTIVELY = re.compile("分别")
+
+
 def respective_subjects(sent: Sentence, R: Rules) -> dict[int, Mention | None]:
     """分别 after figures of several subjects: "城镇居民收入13751元,农村居民纯收入4744元,分别增长9.6%和
     9.2%" — the k-th figure after 分别 belongs to the subject of the k-th figure before it (of a
     different unit), when those are different subjects. Returns figure index → its subject."""
     s, nums = sent.s, sent.nums
     out: dict[int, Mention | None] = {}
-    for fm in re.finditer("分别", s):
+    for fm in _RESPECTIVELY.finditer(s):
         run = [i for i, n in enumerate(nums) if n.start > fm.end()]
         last = subject_of(fm.start(), sent.mentions)
         if not run or last is None or not any(last.end <= n.start < fm.start() for n in nums):

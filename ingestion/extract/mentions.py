@@ -43,7 +43,7 @@ def indicator_mentions(s: str, R: Rules) -> list[Mention]:
         for m in rx.finditer(s):
             found[(m.start(), m.end())] = Mention(m.start(), m.end(), m.group(0), codes, single)
     for c in R.contextual:
-        for m in re.finditer(re.escape(c.head), s):
+        for m in c.head_re.finditer(s):
             lo = max(0, m.start() - c.window)
             before = s[lo : m.start()]
             cut = max(before.rfind("其中"), before.rfind(";"))
@@ -90,10 +90,8 @@ def qualifier(s: str, mention: Mention, R: Rules) -> str:
     if per_unit:
         return per_unit.group(0)
     # drop lead words and connectors standing right before the name (…完成|实现|预计…)
-    tail_re = re.compile(rf"(?:{R.lead_re.pattern}|{R.connector_re.pattern}|{R.inline_year_re.pattern}|"
-                         rf"{R.relative_year_re.pattern})$")
     while True:
-        m = tail_re.search(head)
+        m = R.qualifier_tail_re.search(head)
         if not m or not m.group(0):
             break
         head = head[: m.start()]

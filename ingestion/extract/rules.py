@@ -86,6 +86,7 @@ class Contextual:
     needs_before: re.Pattern
     indicator: str
     window: int
+    head_re: re.Pattern
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,8 @@ class Rules:
     self_region: frozenset[str]
     lead_re: re.Pattern
     per_unit_re: re.Pattern
+    qualifier_tail_re: re.Pattern  # lead words, connectors and years right before a name
+    rank_in_gap_re: re.Pattern
     # frames
     periods: tuple[Period, ...]
     single_month_re: re.Pattern
@@ -179,7 +182,8 @@ def rules() -> Rules:
         Period(re.compile(p["pattern"]), p["months"] if isinstance(p["months"], str) else tuple(p["months"]))
         for p in f["periods"]
     )
-    contextual = tuple(Contextual(c["head"], re.compile(c["needs_before"]), c["indicator"], c["window"])
+    contextual = tuple(Contextual(c["head"], re.compile(c["needs_before"]), c["indicator"], c["window"],
+                                  re.compile(re.escape(c["head"])))
                        for c in v["contextual_indicators"])
     comp_after = sorted(((w, k) for k, ws in v["comparator_after"].items() for w in ws), key=lambda x: -len(x[0]))
     comp_before = sorted(((w, k) for k, ws in v["comparator_before"].items() for w in ws), key=lambda x: -len(x[0]))
@@ -218,6 +222,10 @@ def rules() -> Rules:
         self_region=frozenset(v["self_region_words"]),
         lead_re=re.compile(alternation(v["lead_words"])),
         per_unit_re=re.compile(v["per_unit_prefix"]),
+        qualifier_tail_re=re.compile(
+            rf"(?:{alternation(v['lead_words'])}|{alternation(v['connectors'])}|{f['inline_year']}|"
+            rf"{alternation(list(f['relative_years']))})$"),
+        rank_in_gap_re=re.compile(rf"[\u4e00-\u9fff]{{0,9}}(?:{r['rank_number']})"),
         periods=periods,
         single_month_re=re.compile(alternation(f["single_month_words"])),
         relative_years=dict(f["relative_years"]),
