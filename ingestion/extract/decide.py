@@ -47,13 +47,20 @@ def fact_year(kind: str, sent: Sentence, state: DocState, pos: int) -> int | Non
     return year if year is not None else meta.year
 
 
+# How far into a sentence a period still opens it ("1-9月,", "今年上半年,全县").
+OPENING = 12
+
+
 def fact_period(kind: str, sent: Sentence, state: DocState, pos: int, R: Rules) -> tuple[int, int]:
     if kind == "target":
         return (1, 12)
     clause_start = max(sent.s.rfind(",", 0, pos), sent.s.rfind(";", 0, pos), 0)
     named = sent.period_before(pos, R)
     if named:
-        state.line_period = named
+        # a period that opens the sentence holds for the rest of its paragraph (1-9月,全市…;…);
+        # one said in passing (…,而一季度下降6.1%) only for its own figure
+        if period_in(sent.s[:OPENING], R) == named:
+            state.line_period = named
         current = named
     elif sent.estimate_pos is not None and sent.estimate_pos < pos:
         return (1, 12)

@@ -240,7 +240,9 @@ def _measure(code: str, num: Num, window: str, place: str | None, R: Rules) -> s
 def _draft(sent: Sentence, state: DocState, i: int, num: Num, mention: Mention, code: str, place: str | None,
            window: str, inline_target: bool, kind: str, R: Rules) -> Draft | None:
     s, nums = sent.s, sent.nums
-    between = s[mention.end : num.start]
+    # the words since the figure before it (or the name): 下降 of an earlier figure is not this one's
+    prev_end = max([n.end for n in nums[:i] if n.end <= num.start] + [mention.end])
+    between = s[prev_end : num.start]
     measure = _measure(code, num, window, place, R)
     value = num.value
     if measure == "growth_pct" and R.decline_re.search(between if inline_target else between[-12:]):

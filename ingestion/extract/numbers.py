@@ -62,6 +62,8 @@ def convert(num: Num, code: str | None, R: Rules) -> tuple[float, str] | None:
         ind_kind = {"亿元": "money", "万人": "people", "万吨": "mass", "元": "money", "%": "percent"}.get(ind_unit)
         if u.kind != "percent" and ind_kind not in (u.kind, "percent"):
             return None
+        if ind_unit == "亿元" and num.unit_raw in ("元", "元/人"):
+            return None  # 生产总值达到14669元: a per-person figure, not the region's total
     return round(num.value * u.factor, 8), u.standard
 
 

@@ -177,11 +177,16 @@ def _results_year(text: str, title: str | None, published: dt.date | None, src_y
     m = M.any_year.search(title or "")
     if m:
         return int(m.group(1)), "text"
+    named = _years_named(text[: M.head_chars], M) or _years_named(text[:5000], M)
     if published is not None:
+        # a bulletin published by April may report last year: then the latest year it names
+        if published.month <= 4:
+            recent = [y for y in named if published.year - 1 <= y <= published.year]
+            if recent:
+                return max(recent), "text"
         return published.year, "date"
     if src_year is not None:
         return src_year, "source name"
-    named = _years_named(text[: M.head_chars], M) or _years_named(text[:5000], M)
     if named:
         return max(named), "text"
     return None, ""

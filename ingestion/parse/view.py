@@ -108,7 +108,7 @@ _CN_YEAR_RE = re.compile(r"(?<![〇零一二三四五六七八九\d])([一二][�
 _YEAR_DIGITS = {"〇": "0", "零": "0", "0": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
                 "七": "7", "八": "8", "九": "9"}
 _SENTENCE_END = "。!?！？"
-_HEADING_RE = re.compile(r"\s*(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、]|——)")
+_HEADING_RE = re.compile(r"\s*(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[)）]|[1-9]\d?[.、](?!\d)|——)")
 
 
 def _pinyin_edits(text: str) -> list[tuple[int, int, str]]:
@@ -156,10 +156,11 @@ def _wrap_edits(original: str, text: str, junk: set[str]) -> list[tuple[int, int
     long = [w for w in widths if w >= 40]
     if len(long) < 5:
         return []
-    # the wrap width: the widest band of 5 that holds the most lines
+    # the wrap width: the top of the band of 10 widths that holds the most lines (a wrapper
+    # counts bytes, and lines end a little short where a wide character would not fit)
     counts = Counter(long)
-    wrap = max(counts, key=lambda w: (sum(counts.get(w - k, 0) for k in range(5)), w))
-    in_band = sum(1 for w in long if wrap - 4 <= w <= wrap + 1)
+    wrap = max(counts, key=lambda w: (sum(counts.get(w - k, 0) for k in range(10)), w))
+    in_band = sum(1 for w in long if wrap - 9 <= w <= wrap + 1)
     if wrap < 60 or in_band < 5 or in_band < 0.5 * len(long):
         return []
     edits = []
