@@ -9,11 +9,13 @@ from ingestion.extract import decide
 from ingestion.extract.clauses import CJK, PHRASE_SEPARATORS, clause_bounds, strip_gap
 from ingestion.extract.context import DocState, Sentence
 from ingestion.extract.figures import MAX_EVIDENCE, Draft, subject_of
+from ingestion.extract.mentions import Mention
 from ingestion.extract.regions import region_before
 from ingestion.extract.rules import Rules
 from ingestion.parse.cn_numerals import cn_to_int
 
 _NOT_CJK = re.compile(rf"[^{CJK}]")
+MAX_SCOPE = 16  # 西北五省区省会(首府)城市
 
 
 def last_verb(text: str, verbs: tuple[str, ...]) -> tuple[int, str] | None:
@@ -26,14 +28,40 @@ def last_verb(text: str, verbs: tuple[str, ...]) -> tuple[int, str] | None:
     return best
 
 
-def _scope(left: str, R: Rules) -> tuple[str, tuple[int, str] | None]:
+def _scope(left: str, subject_end: int, R: Rules) -> tuple[str, tuple[int, str] | None]:
+    """The field ranked in, as written, and the rank verb: 居全省第3位 (after the verb), 全省排名第13位
+    (before it, after the subject's name), 增速全市第一 (no verb: a scope word of its own).
+    `subject_end` is where the subject's name ends in `left` (0 when it is not in it)."""
     verb = last_verb(left, R.rank_verbs)
-    scope = left[verb[0] + len(verb[1]):] if verb else left
-    if verb and not scope:  # the scope stands before the verb: 全省排名第13位
-        before_verb = left[: verb[0]]
+    if verb is None:
+        tail = _NOT_CJK.sub("", left)
+        own = [w for w in R.scopes_without_verb if tail.endswith(w)]
+        return (own[0] if own else R.scope_prefix_re.sub("", tail)), None
+    scope = left[verb[0] + len(verb[1]):]
+    if not scope:  # the scope stands before the verb: 全省排名第13位
+        before_verb = left[max(subject_end, 0) : verb[0]]
         inner = last_verb(before_verb, R.rank_verbs)
         scope = before_verb[inner[0] + len(inner[1]):] if inner else before_verb
-    return R.scope_prefix_re.sub("", _NOT_CJK.sub("", scope)), verb
+    scope = R.scope_prefix_re.sub("", _NOT_CJK.sub("", scope))
+    for words in R.rank_measure_words.values():  # 规模排名第8: 规模 says what is ranked, not where
+        if scope in words:
+            scope = ""
+    return scope, verb
+
+
+def list_members(s: str, mention: Mention, mentions: list[Mention], R: Rules) -> list[Mention]:
+    """The indicators listed with `mention` before one rank ("工业增加值、工业投资、地方一般公共预算
+    收入3项指标增速全市第一": 工业投资 is no indicator of ours, the other two are)."""
+    members = [mention]
+    start = mention.start
+    while start > 0 and s[start - 1] in R.list_joiners:
+        item_start = max(s.rfind(ch, 0, start - 1) for ch in ",;:。、") + 1
+        found = [m for m in mentions if m.start == item_start and m.end == start - 1]
+        members = found + members
+        start = item_start
+        if start - 1 < 0:
+            break
+    return members
 
 
 def rankings(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
@@ -48,7 +76,8 @@ def rankings(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
             continue
         a, _ = clause_bounds(s, rm.start(), PHRASE_SEPARATORS)
         left = s[a : rm.start()]
-        scope, verb = _scope(left, R)
+        subject = subject_of(rm.start(), mentions)
+        scope, verb = _scope(left, subject.end - a if subject and subject.end > a else 0, R)
         joined = prev_end > 0 and s[prev_end:a] in R.list_joiners
         continuing = joined and not left  # 分别居全省第1、第2位: the next indicator of a list
         if continuing:
@@ -60,7 +89,7 @@ def rankings(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
             scope = scope or prev_scope
         else:
             list_index = 0
-            if not scope or len(scope) > 10 or re.search(r"[\d%]", scope):
+            if not scope or len(scope) > MAX_SCOPE or re.search(r"[\d%]", scope):
                 if not (verb and verb[1] in R.verbs_without_scope) or scope:
                     continue
                 scope = None
@@ -70,7 +99,7 @@ def rankings(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
                 continue
         prev_scope, prev_end = scope, rm.end()
         # the subject: the last mention before the rank, with nothing but its figures between
-        mention = subject_of(rm.start(), mentions)
+        mention = subject
         if mention is None:
             continue
         gap = s[mention.end : max(a, mention.end)]
@@ -104,6 +133,8 @@ def rankings(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
             codes = [mention.codes[list_index]]
         else:  # 地区生产总值、规上工业增加值三项指标增速均居全区第一: every one of them
             codes = [mention.single] if mention.single else list(mention.codes)
+        if not in_list and len(mention.codes) == 1:
+            codes = [c for m in list_members(s, mention, mentions, R) for c in m.codes]
         if state.in_target_part(sent.line_no):
             continue
         start = mention.start if rm.end() - mention.start <= MAX_EVIDENCE else a
