@@ -174,6 +174,8 @@ def figures(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
             continue  # 增长7.5%(全市11.1%): the wider region's figure, given for comparison
         if not num.is_pct and R.change_before_re.search(s[max(0, num.start - 4) : num.start]):
             continue  # 增加411元: a change, not a level
+        if R.size_class_re.match(s, num.end):
+            continue  # 5000万元以上项目: a size class in a name, not a figure
         clause = s[a : clause_bounds(s, num.start)[1]]
         window = s[mention.start : num.end] if mention else clause
         completion_here = bool(R.completion_re.search(s[max(0, num.start - 14) : num.start]))
@@ -182,9 +184,10 @@ def figures(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
             continue
         inline_target = not completion_here and bool(R.inline_target_re.search(s[max(0, num.start - 10) : num.start]))
         if mention is not None and place is None:
-            leftover = strip_gap(s[mention.end : num.start], R)
-            if len(leftover) > 1 or qualifier(s, mention, R):
-                mention = None
+            gap_text = s[mention.end : num.start]
+            leftover = strip_gap(gap_text, R)
+            if len(leftover) > 1 or qualifier(s, mention, R) or R.per_unit_in_gap_re.search(gap_text):
+                mention = None  # another subject, a sector's name, or a per-person figure (人均达到…)
         if mention is None:
             out.extend(unknown_figure(sent, state, num, R))
             continue
@@ -205,7 +208,9 @@ def _figure(sent: Sentence, state: DocState, i: int, num: Num, mention: Mention,
     if len(codes) == 1:
         chosen = [codes[0]]
     else:
-        following = [n for n in nums[i + 1 :] if n.is_pct == num.is_pct and n.start - num.end < 30]
+        # the next figure of its kind belongs to the same list when no other name comes first
+        following = [n for n in nums[i + 1 :] if n.is_pct == num.is_pct and n.start - num.end < 30
+                     and not any(num.end <= m.start < n.start for m in sent.mentions)]
         if idx == 0 and not following and not re.search("分别", between):
             chosen = [mention.single] if mention.single else list(codes)
         elif idx < len(codes):

@@ -42,7 +42,8 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "contextual_indicators": records(
             {"head": word, "needs_before": regex, "indicator": _indicator_code, "window": integer}),
         "gap_ignorable": regexes, "qualitative_phrases": regexes, "cpi_index_level": _cpi_level,
-        "comparison_figure": regex, "change_before": regex, "figure_only_aliases": mapping_of(_indicator_code),
+        "comparison_figure": regex, "change_before": regex, "size_class_after": regex, "per_unit_in_gap": regex,
+        "bare_units": words, "figure_only_aliases": mapping_of(_indicator_code),
     },
     "frames.yaml": {
         "periods": records({"pattern": regex, "months": months}),
@@ -111,6 +112,8 @@ class Rules:
     gap_scope_words: tuple[str, ...]
     comparison_figure_re: re.Pattern
     change_before_re: re.Pattern
+    size_class_re: re.Pattern
+    per_unit_in_gap_re: re.Pattern
     figure_only_re: re.Pattern
     figure_only: dict[str, str]
     cpi_level_re: re.Pattern
@@ -171,9 +174,13 @@ def rules() -> Rules:
     v = load_rules_file(rules_dir / "vocabulary.yaml", SCHEMA["vocabulary.yaml"])
     f = load_rules_file(rules_dir / "frames.yaml", SCHEMA["frames.yaml"])
     r = load_rules_file(rules_dir / "rankings.yaml", SCHEMA["rankings.yaml"])
-    units = d.unit_regex
+    bare_units = set(v["bare_units"])
+    units = "|".join(re.escape(u) for u in sorted(d.units, key=len, reverse=True)
+                     if u not in ("index", "元/人") and u not in bare_units)
+    bare = alternation(v["bare_units"])
     number_re = re.compile(
-        rf"(?<![\d.第])(?P<neg>-)?(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>{units})(?!{v['number_stop_after']})"
+        rf"(?<![\d.第])(?P<neg>-)?(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>{units}|(?:{bare})(?![\u4e00-\u9fff]))"
+        rf"(?!{v['number_stop_after']})"
     )
     range_re = re.compile(
         rf"(?<![\d.第])(?P<lo>\d+(?:\.\d+)?)\s*(?P<u1>%)?\s*[-—~至到]\s*(?P<hi>\d+(?:\.\d+)?)\s*(?P<unit>%|{units})"
@@ -207,6 +214,8 @@ def rules() -> Rules:
         gap_scope_words=tuple(v["gap_scope_words"]),
         comparison_figure_re=re.compile(v["comparison_figure"]),
         change_before_re=re.compile(v["change_before"]),
+        size_class_re=re.compile(v["size_class_after"]),
+        per_unit_in_gap_re=re.compile(v["per_unit_in_gap"]),
         figure_only_re=re.compile(rf"(?:{alternation(list(v['figure_only_aliases']))})(?=(?:率)?(?:为|达到|保持在)?\d)"),
         figure_only=dict(v["figure_only_aliases"]),
         cpi_level_re=re.compile(cpi["pattern"]),

@@ -82,10 +82,12 @@ def choose(cands: tuple[Place, ...] | list[Place], context: list[str]) -> Place 
     scored.sort(key=lambda x: -x[0])
     if scored[0][0] > 0 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
         return scored[0][1]
-    # a province and a prefecture of the same short name (海南省, 海南藏族自治州): the higher level
+    # still tied: a bare name means the higher level (南昌 is 南昌市, not 南昌县; 海南 the province),
+    # among the candidates the context fits best
+    best = [c for sc, c in scored if sc == scored[0][0]]
     levels = {"province": 0, "prefecture": 1, "county": 2}
-    by_level = sorted(cands, key=lambda c: levels.get(c.level, 3))
-    if levels.get(by_level[0].level, 3) < levels.get(by_level[1].level, 3) and not ctx:
+    by_level = sorted(best, key=lambda c: levels.get(c.level, 3))
+    if len(by_level) == 1 or levels.get(by_level[0].level, 3) < levels.get(by_level[1].level, 3):
         return by_level[0]
     return None
 
