@@ -179,8 +179,10 @@ def figures(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
         clause = s[a : clause_bounds(s, num.start)[1]]
         window = s[mention.start : num.end] if mention else clause
         completion_here = bool(R.completion_re.search(s[max(0, num.start - 14) : num.start]))
-        if not completion_here and (
-                R.skip_re.search(clause) or (mention and R.skip_re.search(s[mention.end : num.start]))):
+        # skip words of the figure's own clause, or between it and its name (占…比重); a share of
+        # the plan on the way (占年初预算…的43.2%,同比下降6.5%) is no reason to skip
+        if not completion_here and (R.skip_re.search(clause) or (
+                mention and R.skip_re.search(R.completion_re.sub("", s[mention.end : num.start])))):
             continue
         inline_target = not completion_here and bool(R.inline_target_re.search(s[max(0, num.start - 10) : num.start]))
         if mention is not None and place is None:
