@@ -1,0 +1,90 @@
+"""Metadata from whatever a page offers: region, kind and years of real documents."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from ingestion.parse.metadata import apply_overrides, infer_meta
+from ingestion.parse.view import build_view
+from ingestion.pipeline import parse_path
+
+REPO = Path(__file__).resolve().parents[2]
+WILD = REPO / "sample_corpus_wild"
+DEV = REPO / "tests" / "data" / "wild_dev" / "pages"
+
+
+def _sources(folder: Path) -> dict[str, dict]:
+    with (folder / "sources.csv").open(encoding="utf-8") as fh:
+        return {r["id"]: r for r in csv.DictReader(fh)}
+
+
+def _meta(path: Path, use_source: bool):
+    return infer_meta(build_view(path.read_text(encoding="utf-8")).text, path.name, use_source=use_source)
+
+
+@pytest.mark.parametrize("folder, from_text, with_name", [(WILD, 20, 23), (DEV, 38, 45)])
+def test_regions_of_real_pages(folder, from_text, with_name):
+    sources = _sources(folder)
+    text_alone = sum(_meta(folder / f"{k}.txt", False).region == v["region"] for k, v in sources.items())
+    named = sum(_meta(folder / f"{k}.txt", True).region == v["region"] for k, v in sources.items())
+    assert text_alone >= from_text
+    assert named >= with_name
+
+
+def test_no_region_is_guessed_wrong_on_the_sample_pages():
+    for key, row in _sources(WILD).items():
+        region = _meta(WILD / f"{key}.txt", True).region
+        assert region in (None, row["region"]), key
+
+
+def test_an_ambiguous_pinyin_name_is_no_guess():
+    # w01_jiaxian: the text names no place; jiaxian is 郏县 (河南) and 佳县 (陕西)
+    meta = _meta(WILD / "w01_jiaxian_2025.txt", True)
+    assert meta.region is None
+    assert {"郏县", "佳县"} <= set(meta.ambiguous_regions)
+
+
+@pytest.mark.parametrize("name, region, kind, year, target_year", [
+    ("w17_longgang_2025", "龙岗区", "work_report", 2024, 2025),  # 一、2024年工作回顾
+    ("w21_guigang_2018", "贵港市", "work_report", 2017, 2018),  # ——2018年1月10日在…会议上
+    ("w25_zhaoyuan_2020", "肇源县", "work_report", 2020, 2021),  # given 2020-12-29 for 2021
+    ("w33_lishui_2020", "丽水市", "plan", 2019, 2020),
+    ("w39_neimenggu_2016", "内蒙古自治区", "work_report", 2015, 2016),  # names only its capital
+    ("w19_dehong_2025", "德宏傣族景颇族自治州", "work_report", 2024, 2025),  # names two of its counties
+    ("w03_changshou_2023", "长寿区", "stats_release", 2023, 2023),
+    ("w09_fenghua_2021", "奉化区", "progress_notice", 2021, 2021),
+])
+def test_metadata_of_real_pages(name, region, kind, year, target_year):
+    meta = _meta(WILD / f"{name}.txt", False)
+    assert (meta.region, meta.kind, meta.year, meta.target_year) == (region, kind, year, target_year)
+
+
+def test_a_plan_report_targets_its_second_year():
+    meta = _meta(DEV / "d207_liaoning_2025.txt", False)
+    assert (meta.kind, meta.target_year) == ("plan", 2025)
+
+
+def test_a_bulletin_published_in_april_reports_last_year():
+    meta = _meta(DEV / "d116_ningxia_2023.txt", False)
+    assert meta.year == 2023 and meta.published_date.year == 2024
+
+
+def test_bundled_corpus_metadata_is_unchanged():
+    docs = {d.document.document_id: d.document for p in sorted((REPO / "sample_corpus").glob("*.txt"))
+            for d in parse_path(p)}
+    assert len(docs) == 20
+    assert (docs["000_500ad30c4c1f596f"].region, docs["000_500ad30c4c1f596f"].kind) == ("咸宁市", "progress_notice")
+    assert docs["004_6e630300c27251eb"].region == "大冶市"  # a county-level city's notice naming its city
+    assert docs["003_6b340ccef4bd5f14#14"].region == "咸阳市"
+    assert {d.kind for d in docs.values()} == {"progress_notice", "work_report"}
+    assert all(d.target_year == 2023 for k, d in docs.items() if k.startswith("003_"))
+
+
+def test_manifest_overrides_name_their_source():
+    meta = _meta(WILD / "w01_jiaxian_2025.txt", True)
+    fixed = apply_overrides(meta, {"region": "郏县"})
+    assert fixed.region == "郏县" and fixed.region_source == "manifest"
+    assert fixed.year == 2025
