@@ -3,15 +3,17 @@ except the read."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ingestion import EXTRACTOR_VERSION
-from ingestion.extract import extract_facts
+from ingestion.extract import OverBudget, extract_facts
 from ingestion.parse.metadata import apply_overrides, infer_meta
 from ingestion.readers import read_text
 from ingestion.records import DocumentRecord, ParsedDocument, SentenceRecord
+from ingestion.parse.triage import Quarantine, no_prose, triage
 from ingestion.parse.view import build_view, fold
 from ingestion.split import split_reports, split_sentences
 
@@ -22,12 +24,16 @@ def source_hint(source: str) -> str:
 
 
 def parse_text(
-    text: str, stem: str, source_path: str = "", overrides: Mapping[str, Any] | None = None
+    text: str, stem: str, source_path: str = "", overrides: Mapping[str, Any] | None = None,
+    *, budget_seconds: float | None = None,
 ) -> list[ParsedDocument]:
     """Parse a file's text; a file with several reports gives ids STEM#1, STEM#2, …
 
     `overrides` (from a manifest) replace the inferred metadata before facts are extracted, so
-    every fact whose region or year defaults to the document's gets the overridden one."""
+    every fact whose region or year defaults to the document's gets the overridden one. Every
+    document is triaged (ingestion/parse/triage.py): one that cannot be published carries its
+    reason and fix. A document whose extraction takes longer than `budget_seconds` is kept
+    without facts, quarantined, instead of stalling the run."""
     parts = split_reports(fold(text))
     out: list[ParsedDocument] = []
     for i, (a, b) in enumerate(parts, start=1):
@@ -39,14 +45,26 @@ def parse_text(
             document_id=doc_id, source_path=source_path, source_part=i, parts_in_source=len(parts),
             text=doc_text, region=meta.region, kind=meta.kind, year=meta.year,
             target_year=meta.target_year, published_date=meta.published_date, title=meta.title,
-            extractor_version=EXTRACTOR_VERSION,
+            script=view.script, region_source=meta.region_source or None, extractor_version=EXTRACTOR_VERSION,
         )
         spans = split_sentences(view.text)
         sentences = []
         for n, sp in enumerate(spans):
             a0, b0 = view.to_original(sp.start, sp.end)
             sentences.append(SentenceRecord(doc_id, n, a0, b0, doc_text[a0:b0]))
-        facts = extract_facts(doc_id, view, spans, meta)
+        deadline = time.monotonic() + budget_seconds if budget_seconds else None
+        facts: list = []
+        try:
+            verdict = no_prose(view.text)
+            if verdict is None:
+                facts = extract_facts(doc_id, view, spans, meta, deadline=deadline)
+                verdict = triage(meta, facts)
+        except OverBudget:
+            facts = []
+            verdict = Quarantine(f"parsing took longer than its budget of {budget_seconds:g} s",
+                                 "raise GWR_PARSE_BUDGET, or leave the file out if it is not a report")
+        if verdict is not None:
+            doc.quarantine_reason, doc.quarantine_fix = verdict.reason, verdict.fix
         out.append(ParsedDocument(doc, sentences, facts))
     return out
 
@@ -57,10 +75,12 @@ def parse_path(
     *,
     max_bytes: int | None = None,
     source_path: str | None = None,
+    budget_seconds: float | None = None,
 ) -> list[ParsedDocument]:
     """Read and parse one file (.txt, .html, .docx, .pdf). Raises readers.UnreadableFile for input
     that is not a report. `source_path` is recorded instead of the path (a URL for a fetched page)."""
     path = Path(path)
     return parse_text(
-        read_text(path, max_bytes=max_bytes), path.stem, source_path or str(path), overrides
+        read_text(path, max_bytes=max_bytes), path.stem, source_path or str(path), overrides,
+        budget_seconds=budget_seconds,
     )

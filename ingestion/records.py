@@ -75,11 +75,15 @@ class DocumentRecord:
     parts_in_source: int
     text: str
     region: str | None = None
-    kind: str | None = None  # work_report | progress_notice
+    kind: str | None = None  # work_report | plan | progress_notice | stats_release
     year: int | None = None
     target_year: int | None = None
     published_date: dt.date | None = None
     title: str | None = None
+    script: str | None = None  # simplified | traditional | garbled
+    region_source: str | None = None  # issuer | mentions | source name | manifest
+    quarantine_reason: str | None = None  # why it is not published (ingestion/parse/triage.py)
+    quarantine_fix: str | None = None  # what would fix it
     extractor_version: str = ""
     run_id: str = ""
     loaded_at: dt.datetime | None = None

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import time
 
 from ingestion import EXTRACTOR_VERSION
 from ingestion.extract import decide
@@ -38,7 +39,14 @@ from ingestion.parse.view import TextView
 from ingestion.records import FactRecord
 from ingestion.split import Span
 
-__all__ = ["extract_facts", "rules", "warm"]
+__all__ = ["OverBudget", "extract_facts", "rules", "warm"]
+
+# How many sentences are read between two looks at the clock.
+BUDGET_CHECK_EVERY = 64
+
+
+class OverBudget(RuntimeError):
+    """Extraction ran past its deadline (a per-document time budget)."""
 
 
 def warm() -> None:
@@ -53,15 +61,19 @@ def warm() -> None:
     fold_table()
 
 
-def extract_facts(doc_id: str, view: TextView, sentences: list[Span], meta: DocMeta) -> list[FactRecord]:
+def extract_facts(doc_id: str, view: TextView, sentences: list[Span], meta: DocMeta, *,
+                  deadline: float | None = None) -> list[FactRecord]:
     """All facts of one document. `sentences` are spans of `view.text`; the facts' offsets and
-    evidence index the original text (`view.original`)."""
+    evidence index the original text (`view.original`). Past `deadline` (time.monotonic()) it
+    raises OverBudget."""
     R = rules()
     text = view.text
     state = DocState.start(meta, doc_id, R)
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     facts: list[FactRecord] = []
     for no, sp in enumerate(sentences):
+        if deadline is not None and no % BUDGET_CHECK_EVERY == 0 and time.monotonic() > deadline:
+            raise OverBudget(f"{doc_id}: extraction passed its deadline at sentence {no} of {len(sentences)}")
         s = text[sp.start : sp.end]
         line_no = bisect.bisect_right(line_starts, sp.start)
         state.enter_line(line_no)
