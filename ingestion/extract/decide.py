@@ -27,7 +27,10 @@ def is_target(sent: Sentence, state: DocState, pos: int, R: Rules, *, inline: bo
     if inline or restated or sent.notice_target:
         return True
     if state.in_target_part(sent.line_no):
-        return not past  # a goals part never states an earlier year's figure as a goal
+        # a goals part never states an earlier year's figure, nor a part of a year, as a goal
+        period = (sent.period_before(pos, R) or state.line_period or state.section_period
+                  or state.meta.default_period)
+        return not past and period == (1, 12)
     cue = sent.target_cue_start
     if cue is None or cue > pos:
         return False

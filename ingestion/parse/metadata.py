@@ -212,11 +212,11 @@ def _period_named(text: str, M: MetaRules) -> tuple[int, int] | None:
 def _default_period(kind: str | None, title: str | None, text: str, M: MetaRules) -> tuple[int, int]:
     """The months a notice or release is about: its title's period, else that of its first
     sentence that names a period or states a figure (a figure with no period: the whole year)."""
+    named = _period_named(title or "", M)
+    if named:  # 关于2019年上半年…计划执行情况的报告
+        return named
     if kind in ("work_report", "plan"):
         return (1, 12)
-    named = _period_named(title or "", M)
-    if named:
-        return named
     for m in _SENTENCE_RE.finditer(text[: M.head_chars]):
         named = _period_named(m.group(0), M)
         if named:
@@ -235,10 +235,11 @@ def infer_meta(text: str, source: str = "", *, use_source: bool = True) -> DocMe
     published = _first_date(head, M)
     title = _title(head, M)
     src_year = source_year(source, M) if use_source and source else None
-    if kind in ("work_report", "plan"):
+    part_year = _period_named(title or "", M) not in (None, (1, 12))
+    if kind in ("work_report", "plan") and not part_year:
         year, target_year, year_how = _report_years(text, head, published, src_year, M)
         ref = published.year if published else target_year
-    else:
+    else:  # results: a notice, a release, or a report on part of a year (上半年计划执行情况)
         year, year_how = _results_year(text, title, published, src_year, M)
         target_year = year
         ref = published.year if published else year

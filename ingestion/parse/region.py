@@ -139,13 +139,12 @@ _ADMIN_SUFFIX = "省市县区州盟旗"
 def _weight(name: str, place: Place, text: str, end: int, lw: LevelWords) -> float:
     """How much one mention says: a full name (or a short name with a suffix, 果洛州) a lot, a
     short name of three characters or more (平顶山) some, a bare two-character short name
-    little, and one that is an ordinary word (振兴, 东风) or a self word (全州) nothing."""
-    if name in lw.level_of or name in SELF_WORDS:
+    little, and one that is an ordinary word (振兴, 东风, 和县 in 市和县) or a self word (全州)
+    nothing."""
+    if name in lw.level_of or name in SELF_WORDS or name in lw.ordinary:
         return 0.0
     if name == place.name or text[end : end + 1] in _ADMIN_SUFFIX:
         return 2.0
-    if name in lw.ordinary:
-        return 0.0
     return 1.0 if len(name) >= 3 else 0.25
 
 
