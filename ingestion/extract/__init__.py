@@ -41,6 +41,8 @@ from ingestion.split import Span
 
 __all__ = ["OverBudget", "extract_facts", "rules", "warm"]
 
+HEADING_SENTENCE = 24  # a sentence this short naming one indicator heads its paragraph
+TOPIC_SENTENCE = 60  # one this short without figures sets the topic of what follows
 # How many sentences are read between two looks at the clock.
 BUDGET_CHECK_EVERY = 64
 
@@ -96,6 +98,8 @@ def extract_facts(doc_id: str, view: TextView, sentences: list[Span], meta: DocM
         drafts += cpi_levels(sent, state, R)
         drafts += rankings(sent, state, R)
         drafts += qualitative_targets(sent, state, R)
+        if mentions:
+            state.topic = mentions[-1]
         if state.review_line == line_no:
             # a paragraph looking back over five years: only figures it dates (截至2016年末, 由2015年的…
             # 到2020年的…) are facts; the others are sums and averages of the period
@@ -107,12 +111,15 @@ def extract_facts(doc_id: str, view: TextView, sentences: list[Span], meta: DocM
 
 def _remember_heading(s: str, line_no: int, state: DocState, R: Rules) -> None:
     """A short sentence that only names an indicator ("(一)地区生产总值。", "2.固定资产投资:") heads
-    its paragraph: the figures after it are about that indicator."""
-    if len(s) > 24:
+    its paragraph: the figures after it are about that indicator; a sentence without figures
+    that names one ("生产总值增长,哪个地方目标最高?") sets the topic of a story comparing places."""
+    if len(s) > TOPIC_SENTENCE:
         return
     mentions = indicator_mentions(s, R)
     if len(mentions) == 1 and not qualifier(s, mentions[0], R):
-        state.heading = (line_no, mentions[0])
+        if len(s) <= HEADING_SENTENCE:
+            state.heading = (line_no, mentions[0])
+        state.topic = mentions[0]
 
 
 def _heading_subject(s: str, state: DocState, R: Rules) -> list[Mention]:

@@ -31,6 +31,7 @@ class DocState:
     in_horizon: bool = False  # a five-year outlook: its figures are not this year's targets
     review_line: int = -1  # a paragraph looking back over five years
     heading: tuple[int, Mention] | None = None  # "(一)地区生产总值。" names its paragraph's subject
+    topic: Mention | None = None  # the indicator last named: what a story comparing places is about
     line_period: tuple[int, int] | None = None
     line_year: int | None = None
     section_period: tuple[int, int] | None = None  # named by a heading line ("一、1-3月份主要经济指标")

@@ -11,7 +11,9 @@ from ingestion.extract.clauses import clause_bounds, strip_gap
 from ingestion.extract.context import DocState, Sentence
 from ingestion.extract.mentions import Mention, qualifier
 from ingestion.extract.numbers import Num, convert, list_end
-from ingestion.extract.regions import region_before
+from ingestion.extract.regions import regions_before
+from ingestion.parse import places
+from ingestion.parse.region import name_hits
 from ingestion.extract.rules import Rules
 from ingestion.records import FactRecord
 
@@ -191,7 +193,8 @@ def figures(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
             if len(leftover) > 1 or qualifier(s, mention, R) or R.per_unit_in_gap_re.search(gap_text):
                 mention = None  # another subject, a sector's name, or a per-person figure (人均达到…)
         if mention is None:
-            out.extend(unknown_figure(sent, state, num, R))
+            drafts = place_figures(sent, state, i, num, R)
+            out.extend(drafts if drafts else unknown_figure(sent, state, num, R))
             continue
         out.extend(_figure(sent, state, i, num, mention, place, window, inline_target, R))
     return out
@@ -225,10 +228,12 @@ def _figure(sent: Sentence, state: DocState, i: int, num: Num, mention: Mention,
     if kind == "target" and place is not None:
         return []
     out = []
+    regions = [place] if place else regions_before(sent, mention.start, state, R)
     for code in chosen:
-        d = _draft(sent, state, i, num, mention, code, place, window, inline_target, kind, R)
-        if d is not None:
-            out.append(d)
+        for region in regions:
+            d = _draft(sent, state, i, num, mention, code, place, window, inline_target, kind, R, region)
+            if d is not None:
+                out.append(d)
     return out
 
 
@@ -245,7 +250,7 @@ def _measure(code: str, num: Num, window: str, place: str | None, R: Rules) -> s
 
 
 def _draft(sent: Sentence, state: DocState, i: int, num: Num, mention: Mention, code: str, place: str | None,
-           window: str, inline_target: bool, kind: str, R: Rules) -> Draft | None:
+           window: str, inline_target: bool, kind: str, R: Rules, region: str | None) -> Draft | None:
     s, nums = sent.s, sent.nums
     # the words since the figure before it (or the name): 下降 of an earlier figure is not this one's
     prev_end = max([n.end for n in nums[:i] if n.end <= num.start] + [mention.end])
@@ -285,10 +290,83 @@ def _draft(sent: Sentence, state: DocState, i: int, num: Num, mention: Mention, 
     if inline_target and s[ev_end : ev_end + 1] == ")":
         ev_end += 1  # 增长58.3%(目标10.5%): the whole parenthesis
     estimate = kind == "actual" and sent.estimate_pos is not None and sent.estimate_pos < num.start
-    region = place if place else region_before(sent, mention.start, state, R)
     return Draft(kind, code, mention.raw, measure, ev_start, ev_end, value=std_value, value_high=num.value_high,
                  unit=unit, value_raw=num.raw, comparator=comp, estimate=estimate, region=region, year=year,
                  period=decide.fact_period(kind, sent, state, num.start, R), dated=dated)
+
+
+def place_figures(sent: Sentence, state: DocState, i: int, num: Num, R: Rules) -> list[Draft]:
+    """A story comparing places under one topic: "(GDP增长目标)…濮阳、漯河、信阳的预期目标是“增长7%
+    以上”", "翼城、乡宁分别增长49.8%、36.9%" — a figure with no name of its own, right after the
+    places it is stated for, is the topic's (the indicator named last before it) for each of
+    them (or, after 分别, for the one in its place of the list)."""
+    topic = state.topic
+    if topic is None or len(topic.codes) != 1:
+        return []
+    s = sent.s
+    if R.skip_re.search(s[: num.start]):
+        return []  # 贡献率分别为洪洞县(23.9%)…: shares, not growth
+    listed = _respective_run(sent, i, R)
+    first = listed[0] if listed else i
+    start = max([n.end for n in sent.nums[:first]] + [0])
+    hits = name_hits(s[start : sent.nums[first].start])
+    regions = _listed_places(s, start, hits, state, R)
+    if not regions:
+        return []
+    last_end = start + hits[-1].end
+    first_start = start + hits[-len(regions)].start
+    if R.comparison_before_place_re.search(s[max(0, first_start - 3) : first_start]):
+        return []  # 低于北京1149.5亿元: a comparison with the other place
+    after = s[last_end : sent.nums[first].start]
+    if not (R.growth_re.search(after) or R.decline_re.search(after) or R.target_words_re.search(after)):
+        return []  # a bare figure after a place (洪洞县(23.9%)) says nothing of what it measures
+    if len(strip_gap(R.target_words_re.sub("", after), R)) > 1:
+        return []
+    if listed:
+        if len(listed) != len(regions):
+            return []
+        regions = [regions[listed.index(i)]]
+    mention = Mention(last_end, last_end, topic.raw, topic.codes)
+    kind = "target" if decide.is_target(sent, state, num.start, R) else "actual"
+    out = []
+    for region in regions:
+        d = _draft(sent, state, i, num, mention, topic.codes[0], None, s[start : num.end], False, kind, R,
+                   None if region == state.meta.region else region)
+        if d is not None:
+            d.start = first_start
+            out.append(d)
+    return out
+
+
+def _listed_places(s: str, start: int, hits, state: DocState, R: Rules) -> list[str]:
+    """The last list of places in the hits (濮阳、漯河以及信阳), as full names."""
+    regions: list[str] = []
+    for k in range(len(hits) - 1, -1, -1):
+        name = places.resolve_name(hits[k].name, state.meta.region)
+        if name is None or places.is_ancestor(name, state.meta.region):
+            break
+        regions.insert(0, name)
+        if k and not R.list_glue_re.fullmatch(s[start + hits[k - 1].end : start + hits[k].start]):
+            break
+    return regions
+
+
+def _respective_run(sent: Sentence, i: int, R: Rules) -> list[int]:
+    """The figures listed after 分别 that figure i is one of (empty when it is not in such a list)."""
+    s, nums = sent.s, sent.nums
+    for fm in _RESPECTIVELY.finditer(s):
+        run = [k for k, n in enumerate(nums) if n.start > fm.end()]
+        if not run:
+            continue
+        listed = [run[0]]
+        for k in run[1:]:
+            if s[nums[listed[-1]].end : nums[k].start].strip() in R.list_joiners:
+                listed.append(k)
+            else:
+                break
+        if i in listed and len(listed) >= 2:
+            return listed
+    return []
 
 
 def _dollar_figure(sent: Sentence, state: DocState, num: Num, mention: Mention, measure: str, kind: str,

@@ -63,6 +63,16 @@ def indicator_mentions(s: str, R: Rules) -> list[Mention]:
         if not _overlaps_any(m, chosen):
             chosen.append(m)
     mentions = sorted(chosen, key=lambda x: x.start)
+    # 地区生产总值(GDP): the bracketed abbreviation is the same name, not another subject
+    folded: list[Mention] = []
+    for m in mentions:
+        if (folded and folded[-1].codes == m.codes and s[folded[-1].end : m.start] == "("
+                and s[m.end : m.end + 1] == ")"):
+            prev = folded[-1]
+            folded[-1] = Mention(prev.start, m.end + 1, s[prev.start : m.end + 1], prev.codes, prev.single)
+        else:
+            folded.append(m)
+    mentions = folded
     # Names listed together ("规模以上工业增加值、进出口总额增速分别…") act as one group.
     merged: list[Mention] = []
     for m in mentions:

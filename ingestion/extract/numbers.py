@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ingestion.extract.rules import Rules
@@ -46,7 +47,36 @@ def find_numbers(s: str, R: Rules) -> list[Num]:
             v = -v
         nums.append(Num(m.start(), m.end(), v, None, m.group("unit"), m.group(0)))
     nums.extend(ranges[ri:])
-    return sorted(nums, key=lambda n: n.start)
+    nums.sort(key=lambda n: n.start)
+    return _shared_units(s, nums, R)
+
+
+_BARE_NUMBER = re.compile(r"(?<![\d.第])\d+(?:\.\d+)?(?![\d.%])")
+
+
+def _shared_units(s: str, nums: list[Num], R: Rules) -> list[Num]:
+    """A list that writes its unit once, at the end: "分别达到29698、15892元" — each bare number
+    joined to a figure by 、/和 takes that figure's unit (scanned right to left, so a chain of
+    them does too)."""
+    if not nums:
+        return nums
+    by_start = {n.start: n for n in nums}
+    bare = [m for m in _BARE_NUMBER.finditer(s) if m.start() not in by_start]
+    added: list[Num] = []
+    for m in reversed(bare):
+        rest = s[m.end():]
+        joiner = next((j for j in R.list_joiners if rest.startswith(j)), None)
+        if joiner is None:
+            continue
+        follower = by_start.get(m.end() + len(joiner))
+        if follower is None or follower.value_high is not None:
+            continue
+        num = Num(m.start(), m.end(), float(m.group(0)), None, follower.unit_raw, m.group(0) + follower.unit_raw)
+        by_start[num.start] = num
+        added.append(num)
+    if not added:
+        return nums
+    return sorted(nums + added, key=lambda n: n.start)
 
 
 def convert(num: Num, code: str | None, R: Rules) -> tuple[float, str] | None:

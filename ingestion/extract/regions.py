@@ -3,10 +3,31 @@
 
 from __future__ import annotations
 
+import re
+
 from ingestion.extract.clauses import clause_bounds
 from ingestion.extract.context import DocState, Sentence
 from ingestion.extract.rules import Rules
 from ingestion.parse import places
+from ingestion.parse.region import name_hits
+
+
+LIST_SEPARATORS = frozenset(",;:,;:")  # a clause with its 、-lists whole
+_LIST_GLUE = re.compile(r"^[、和及与\s]*(?:以及)?$")
+
+
+def regions_before(sent: Sentence, start: int, state: DocState, R: Rules) -> list[str | None]:
+    """The places a figure's name is stated for: several when the clause lists them
+    ("北湖区、资兴市、桂阳县地区生产总值过100亿元"), else the one of region_before."""
+    a, _ = clause_bounds(sent.s, start, LIST_SEPARATORS)
+    hits = name_hits(sent.s[a:start])
+    if len(hits) >= 2:
+        resolved = [places.resolve_name(h.name, state.meta.region) for h in hits]
+        glue = [sent.s[a + (hits[k - 1].end if k else 0) : a + h.start] for k, h in enumerate(hits)]
+        tail = sent.s[a + hits[-1].end : start]
+        if all(resolved) and all(_LIST_GLUE.match(g) for g in glue[1:]) and len(tail) <= 2:
+            return [r if r != state.meta.region else None for r in dict.fromkeys(resolved)]
+    return [region_before(sent, start, state, R)]
 
 
 def region_before(sent: Sentence, start: int, state: DocState, R: Rules) -> str | None:

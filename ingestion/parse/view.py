@@ -160,8 +160,14 @@ def _wrap_edits(original: str, text: str, junk: set[str]) -> list[tuple[int, int
     # counts bytes, and lines end a little short where a wide character would not fit)
     counts = Counter(long)
     wrap = max(counts, key=lambda w: (sum(counts.get(w - k, 0) for k in range(10)), w))
-    in_band = sum(1 for w in long if wrap - 9 <= w <= wrap + 1)
-    if wrap < 60 or in_band < 5 or in_band < 0.5 * len(long):
+    band = [i for i, w in enumerate(widths) if w >= 40 and wrap - 9 <= w <= wrap + 1]
+    lines = sum(1 for w in widths if w >= 20)
+    if wrap < 44 or len(band) < 5 or len(band) < 0.5 * len(long) or len(band) < 0.45 * lines:
+        return []  # widths spread out: lines end where their sentences end
+    # a wrapper cuts inside words: most full lines end on a character, not on punctuation or a
+    # figure (a list of short items of like length ends on "%", "。" or a digit)
+    mid_word = sum(1 for i in band if bodies[i] and "\u4e00" <= bodies[i][-1] <= "\u9fff")
+    if mid_word < 0.5 * len(band):
         return []
     edits = []
     for i in range(len(starts) - 1):
