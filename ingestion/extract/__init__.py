@@ -113,7 +113,7 @@ def _remember_heading(s: str, line_no: int, state: DocState, R: Rules) -> None:
     """A short sentence that only names an indicator ("(一)地区生产总值。", "2.固定资产投资:") heads
     its paragraph: the figures after it are about that indicator; a sentence without figures
     that names one ("生产总值增长,哪个地方目标最高?") sets the topic of a story comparing places."""
-    if len(s) > TOPIC_SENTENCE:
+    if len(s) > TOPIC_SENTENCE or not R.alias_re.search(s):
         return
     mentions = indicator_mentions(s, R)
     if len(mentions) == 1 and not qualifier(s, mentions[0], R):

@@ -295,6 +295,9 @@ def _draft(sent: Sentence, state: DocState, i: int, num: Num, mention: Mention, 
                  period=decide.fact_period(kind, sent, state, num.start, R), dated=dated)
 
 
+PLACE_LIST_WINDOW = 80  # how far before its figure a list of places may start
+
+
 def place_figures(sent: Sentence, state: DocState, i: int, num: Num, R: Rules) -> list[Draft]:
     """A story comparing places under one topic: "(GDP增长目标)…濮阳、漯河、信阳的预期目标是“增长7%
     以上”", "翼城、乡宁分别增长49.8%、36.9%" — a figure with no name of its own, right after the
@@ -304,11 +307,14 @@ def place_figures(sent: Sentence, state: DocState, i: int, num: Num, R: Rules) -
     if topic is None or len(topic.codes) != 1:
         return []
     s = sent.s
-    if R.skip_re.search(s[: num.start]):
-        return []  # 贡献率分别为洪洞县(23.9%)…: shares, not growth
     listed = _respective_run(sent, i, R)
     first = listed[0] if listed else i
-    start = max([n.end for n in sent.nums[:first]] + [0])
+    near = s[max(0, sent.nums[first].start - 16) : sent.nums[first].start]
+    if not (R.growth_re.search(near) or R.decline_re.search(near) or R.target_words_re.search(near)):
+        return []  # a bare figure after a place (洪洞县(23.9%)) says nothing of what it measures
+    if R.skip_re.search(s[: num.start]):
+        return []  # 贡献率分别为洪洞县(23.9%)…: shares, not growth
+    start = max([n.end for n in sent.nums[:first]] + [0, sent.nums[first].start - PLACE_LIST_WINDOW])
     hits = name_hits(s[start : sent.nums[first].start])
     regions = _listed_places(s, start, hits, state, R)
     if not regions:
@@ -382,19 +388,18 @@ def _dollar_figure(sent: Sentence, state: DocState, num: Num, mention: Mention, 
                  period=decide.fact_period(kind, sent, state, num.start, R))
 
 
+UNKNOWN_NAME = 12  # characters kept of the name of an indicator the dictionary lacks
+
+
 def unknown_figure(sent: Sentence, state: DocState, num: Num, R: Rules) -> list[Draft]:
     """A number whose indicator is not in the dictionary: kept under the name as written."""
     s = sent.s
     a, _ = clause_bounds(s, num.start)
-    # the name is the last few words before the figure (at most 16 characters are kept)
-    lo = max(a, num.start - 24)
-    name_tokens = [w for w, ta, tb in sent.tokens_in(lo, num.start) if re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", w)]
-    words = [w for w in name_tokens if not R.connector_re.fullmatch(w) and not R.growth_re.fullmatch(w)
-             and not R.decline_re.fullmatch(w)]
-    if not words:
-        return []
-    raw_name = "".join(words[-3:])[-16:]
-    if len(raw_name) < 2 or re.search(r"\d", raw_name) or R.skip_re.search(s[a : num.end]):
+    # the name is what is left of the clause before the figure once measure words, connectors,
+    # periods and the region's own words are taken out (at most 12 characters; no segmentation:
+    # the name only feeds the list of names the dictionary lacks)
+    raw_name = R.name_noise_re.sub("", s[a : num.start])[-UNKNOWN_NAME:]
+    if len(raw_name) < 2 or R.skip_re.search(s[a : num.end]):
         return []
     u = R.d.units[num.unit_raw]
     between = s[a : num.start]

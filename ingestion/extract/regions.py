@@ -20,7 +20,8 @@ def regions_before(sent: Sentence, start: int, state: DocState, R: Rules) -> lis
     """The places a figure's name is stated for: several when the clause lists them
     ("北湖区、资兴市、桂阳县地区生产总值过100亿元"), else the one of region_before."""
     a, _ = clause_bounds(sent.s, start, LIST_SEPARATORS)
-    hits = name_hits(sent.s[a:start])
+    clause = sent.s[a:start]
+    hits = name_hits(clause) if any(j in clause for j in R.list_joiners) else []
     if len(hits) >= 2:
         resolved = [places.resolve_name(h.name, state.meta.region) for h in hits]
         glue = [sent.s[a + (hits[k - 1].end if k else 0) : a + h.start] for k, h in enumerate(hits)]

@@ -133,6 +133,7 @@ class Rules:
     self_region: frozenset[str]
     lead_re: re.Pattern
     per_unit_re: re.Pattern
+    name_noise_re: re.Pattern  # what is not part of an unknown indicator's name before its figure
     qualifier_tail_re: re.Pattern  # lead words, connectors and years right before a name
     rank_in_gap_re: re.Pattern
     # frames
@@ -238,6 +239,9 @@ def rules() -> Rules:
         self_region=frozenset(v["self_region_words"]),
         lead_re=re.compile(alternation(v["lead_words"])),
         per_unit_re=re.compile(v["per_unit_prefix"]),
+        name_noise_re=re.compile(
+            rf"{alternation(v['growth_words'] + v['decline_words'] + v['connectors'] + v['lead_words'] + v['self_region_words'] + v['estimate_words'])}"
+            rf"|{f['inline_year']}|{alternation(list(f['relative_years']))}|[^\u4e00-\u9fffA-Za-z]"),
         qualifier_tail_re=re.compile(
             rf"(?:{alternation(v['lead_words'])}|{alternation(v['connectors'])}|{f['inline_year']}|"
             rf"{alternation(list(f['relative_years']))})$"),
