@@ -303,11 +303,12 @@ def place_figures(sent: Sentence, state: DocState, i: int, num: Num, R: Rules) -
     以上”", "翼城、乡宁分别增长49.8%、36.9%" — a figure with no name of its own, right after the
     places it is stated for, is the topic's (the indicator named last before it) for each of
     them (or, after 分别, for the one in its place of the list)."""
-    topic = state.topic
-    if topic is None or len(topic.codes) != 1:
-        return []
     s = sent.s
     listed = _respective_run(sent, i, R)
+    # the topic: the indicator named last before the figure, in this sentence or before it
+    topic = subject_of(sent.nums[listed[0] if listed else i].start, sent.mentions) or state.topic
+    if topic is None or len(topic.codes) != 1:
+        return []
     first = listed[0] if listed else i
     near = s[max(0, sent.nums[first].start - 16) : sent.nums[first].start]
     if not (R.growth_re.search(near) or R.decline_re.search(near) or R.target_words_re.search(near)):

@@ -45,6 +45,9 @@ def region_before(sent: Sentence, start: int, state: DocState, R: Rules) -> str 
 def _place_in(sent: Sentence, lo: int, hi: int, state: DocState, R: Rules, opening: bool = False) -> str | None:
     """The place among the tokens in [lo, hi); "" for the document's own region."""
     meta = state.meta
+    if opening:  # "2023年郑州的…": a year or period may stand before the subject
+        m = R.opening_time_re.match(sent.s, lo, hi)
+        lo = m.end() if m else lo
     for word, ta, tb in sent.tokens_in(lo, hi):
         if opening and ta > lo:
             return None  # only a place the sentence opens with is its subject

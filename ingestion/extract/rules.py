@@ -134,6 +134,7 @@ class Rules:
     lead_re: re.Pattern
     per_unit_re: re.Pattern
     name_noise_re: re.Pattern  # what is not part of an unknown indicator's name before its figure
+    opening_time_re: re.Pattern  # years and periods a sentence may open with
     qualifier_tail_re: re.Pattern  # lead words, connectors and years right before a name
     rank_in_gap_re: re.Pattern
     # frames
@@ -239,6 +240,9 @@ def rules() -> Rules:
         self_region=frozenset(v["self_region_words"]),
         lead_re=re.compile(alternation(v["lead_words"])),
         per_unit_re=re.compile(v["per_unit_prefix"]),
+        opening_time_re=re.compile(
+            rf"(?:{f['inline_year']}|{alternation(list(f['relative_years']))}|"
+            rf"{'|'.join(p['pattern'].lstrip('^') for p in f['periods'])}|[\s,])+"),
         name_noise_re=re.compile(
             rf"{alternation(v['growth_words'] + v['decline_words'] + v['connectors'] + v['lead_words'] + v['self_region_words'] + v['estimate_words'])}"
             rf"|{f['inline_year']}|{alternation(list(f['relative_years']))}|[^\u4e00-\u9fffA-Za-z]"),
