@@ -25,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from contracts.tables import columns, dq_results, ops_ddl, utcnow
 from expectations import QualityGateError
 from expectations.suites import Check, SuiteSpec, TableSpec, get_suite
 
@@ -34,25 +35,7 @@ DOCS_SITE = "gwr"
 SAMPLE_SIZE = 5
 DOCS_KEEP_RESULTS = 50  # validation results kept per table in the Data Docs history
 
-DQ_RESULTS_DDL = """
-CREATE TABLE IF NOT EXISTS ops.dq_results (
-    run_id VARCHAR,
-    suite VARCHAR,
-    table_name VARCHAR,
-    expectation VARCHAR,
-    column_name VARCHAR,
-    success BOOLEAN,
-    blocking BOOLEAN,
-    observed_value VARCHAR,
-    unexpected_count BIGINT,
-    unexpected_sample VARCHAR,
-    checked_at TIMESTAMP
-)
-"""
-DQ_COLUMNS = [
-    "run_id", "suite", "table_name", "expectation", "column_name", "success", "blocking",
-    "observed_value", "unexpected_count", "unexpected_sample", "checked_at",
-]
+DQ_COLUMNS = columns(dq_results)
 
 
 @dataclass
@@ -69,7 +52,7 @@ class CheckResult:
     observed_value: str | None = None
     unexpected_count: int | None = None
     unexpected_sample: str | None = None
-    checked_at: dt.datetime = field(default_factory=lambda: _now())
+    checked_at: dt.datetime = field(default_factory=utcnow)
 
     def describe(self) -> str:
         target = self.table_name + (f".{self.column_name}" if self.column_name else "")
@@ -118,11 +101,6 @@ class SuiteOutcome:
             f"{self.suite}: {self.passed} passed, {self.failed} failed "
             f"({len(self.blocking_failures)} blocking, {len(self.warnings)} warnings)"
         )
-
-
-def _now() -> dt.datetime:
-    """Naive UTC (DuckDB TIMESTAMP has no zone)."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 # --------------------------------------------------------------------------------------------
@@ -303,7 +281,7 @@ def _validate(
                 result_format=result_format,
             )
         )
-        checked_at = _now()
+        checked_at = utcnow()
         try:
             cp_result = checkpoint.run(batch_parameters={"dataframe": df}, run_id=gx_run)
             ((result_id, suite_result),) = cp_result.run_results.items()
@@ -458,8 +436,8 @@ def _write_results(db_path: Path, results: list[CheckResult]) -> None:
     df["blocking"] = df["blocking"].astype(bool)
     con = duckdb.connect(str(db_path))
     try:
-        con.execute("CREATE SCHEMA IF NOT EXISTS ops")
-        con.execute(DQ_RESULTS_DDL)
+        for stmt in ops_ddl("dq_results"):
+            con.execute(stmt)
         con.execute("BEGIN TRANSACTION")
         pairs = {(r.run_id, r.suite) for r in results}
         for run, suite in pairs:

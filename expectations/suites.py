@@ -25,8 +25,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SEEDS_DIR = REPO_ROOT / "dbt_project" / "seeds"
+from contracts.settings import SEEDS_DIR
 
 FACT_KINDS = ("target", "actual", "ranking")
 MEASURES = ("growth_pct", "level", "rate_pct", "completion_pct", "qualitative")

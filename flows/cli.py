@@ -235,7 +235,7 @@ def refresh(
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from flows.publish import RefreshLocked, refresh_lock
-    from flows.settings import load_settings
+    from contracts.settings import load_settings
 
     try:
         settings = load_settings(db=db, max_bytes=max_bytes)
@@ -361,7 +361,7 @@ def eval_cmd(gold: tuple[Path, ...], db: str | None, as_json: bool) -> None:
     Run `gwr refresh` first. The warehouse is only read. Prints per-kind and overall scores and
     the facts that were missed or extra; exits 0 whatever the score.
     """
-    from flows.settings import resolve_db
+    from contracts.settings import resolve_db
     from ingestion.evaluate import evaluate
 
     db_path = resolve_db(db)

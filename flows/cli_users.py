@@ -18,7 +18,7 @@ DB_HELP = "The warehouse file to read. Default: $GWR_DB, else ./warehouse/gwr.du
 
 
 def _db_path(db: str | None) -> Path:
-    from flows.settings import resolve_db
+    from contracts.settings import resolve_db
 
     path = resolve_db(db)
     if not path.is_file():

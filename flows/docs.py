@@ -42,7 +42,7 @@ def build_docs(db_path: Path, out_dir: Path | None = None) -> DocsResult:
     import json
 
     from flows.dbt import _env, _invoke, close_dbt_connections
-    from flows.settings import load_settings
+    from contracts.settings import load_settings
 
     db_path = Path(db_path).resolve()
     if not db_path.is_file():

@@ -49,7 +49,7 @@ from flows.publish import (
     refresh_lock,
     start_build,
 )
-from flows.settings import Settings, load_settings
+from contracts.settings import Settings, load_settings
 
 # Tasks get big in-memory inputs (parsed documents): no input hashing for caching, no persistence.
 TASK_OPTIONS: dict[str, Any] = dict(cache_policy=NO_CACHE, persist_result=False, retries=0)

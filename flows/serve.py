@@ -58,7 +58,7 @@ def build_deployment(
 
     from flows.refresh import refresh
     from ingestion.discover import is_url
-    from flows.settings import load_settings
+    from contracts.settings import load_settings
 
     check_schedule(cron, timezone)
     settings = load_settings(db=db, sources=sources, max_bytes=max_bytes)

@@ -1,7 +1,8 @@
 """Write parsed documents to the raw layer through SQLAlchemy.
 
-Only SQLAlchemy Core with portable types is used, so the same loader can target PostgreSQL
-(`postgresql+psycopg://…`) as well as the embedded DuckDB (`duckdb:///path`).
+The tables are those of contracts.tables. Only SQLAlchemy Core with portable types is used, so the
+same loader can target PostgreSQL (`postgresql+psycopg://…`) as well as the embedded DuckDB
+(`duckdb:///path`).
 """
 
 from __future__ import annotations
@@ -12,72 +13,11 @@ from itertools import islice
 
 import sqlalchemy as sa
 
+from contracts.tables import RAW, columns, documents, facts, sentences, utcnow
 from ingestion.records import ParsedDocument
 
-metadata = sa.MetaData(schema="raw")
-
-documents = sa.Table(
-    "documents", metadata,
-    sa.Column("document_id", sa.String, primary_key=True),
-    sa.Column("source_path", sa.String, nullable=False),
-    sa.Column("source_part", sa.Integer, nullable=False),
-    sa.Column("parts_in_source", sa.Integer, nullable=False),
-    sa.Column("content_hash", sa.String, nullable=False),
-    sa.Column("region", sa.String),
-    sa.Column("kind", sa.String),
-    sa.Column("year", sa.Integer),
-    sa.Column("target_year", sa.Integer),
-    sa.Column("published_date", sa.Date),
-    sa.Column("title", sa.String),
-    sa.Column("char_count", sa.Integer, nullable=False),
-    sa.Column("text", sa.Text, nullable=False),
-    sa.Column("extractor_version", sa.String, nullable=False),
-    sa.Column("run_id", sa.String, nullable=False),
-    sa.Column("loaded_at", sa.DateTime, nullable=False),
-    sa.Column("source_hash", sa.String),
-    sa.Column("removed_at", sa.DateTime),
-)
-
-sentences = sa.Table(
-    "sentences", metadata,
-    sa.Column("document_id", sa.String, primary_key=True),
-    sa.Column("sentence_no", sa.Integer, primary_key=True),
-    sa.Column("char_start", sa.Integer, nullable=False),
-    sa.Column("char_end", sa.Integer, nullable=False),
-    sa.Column("text", sa.Text, nullable=False),
-)
-
-facts = sa.Table(
-    "facts", metadata,
-    sa.Column("fact_id", sa.String, primary_key=True),
-    sa.Column("document_id", sa.String, nullable=False),
-    sa.Column("sentence_no", sa.Integer, nullable=False),
-    sa.Column("region", sa.String),
-    sa.Column("kind", sa.String, nullable=False),
-    sa.Column("year", sa.Integer),
-    sa.Column("period_start_month", sa.Integer, nullable=False),
-    sa.Column("period_end_month", sa.Integer, nullable=False),
-    sa.Column("indicator", sa.String),
-    sa.Column("indicator_raw", sa.String, nullable=False),
-    sa.Column("measure", sa.String, nullable=False),
-    sa.Column("value", sa.Double),
-    sa.Column("value_high", sa.Double),
-    sa.Column("unit", sa.String),
-    sa.Column("value_raw", sa.String),
-    sa.Column("comparator", sa.String),
-    sa.Column("estimate", sa.Boolean, nullable=False),
-    sa.Column("rank", sa.Integer),
-    sa.Column("rank_scope", sa.String),
-    sa.Column("rank_direction", sa.String),
-    sa.Column("target_text", sa.String),
-    sa.Column("evidence", sa.Text, nullable=False),
-    sa.Column("char_start", sa.Integer, nullable=False),
-    sa.Column("char_end", sa.Integer, nullable=False),
-    sa.Column("extractor_version", sa.String, nullable=False),
-    sa.Column("run_id", sa.String, nullable=False),
-)
-
 BATCH_ROWS = 20000
+SENTENCE_COLUMNS = columns(sentences)
 
 
 def _batches(rows: Iterable[dict], n: int = BATCH_ROWS) -> Iterator[list[dict]]:
@@ -117,7 +57,7 @@ def create_engine(db_url: str) -> sa.Engine:
 
 def ensure_schema(conn: sa.Connection) -> None:
     conn.execute(sa.text("CREATE SCHEMA IF NOT EXISTS raw"))
-    metadata.create_all(conn)
+    RAW.create_all(conn)
 
 
 def schema_matches(conn: sa.Connection) -> bool:
@@ -160,7 +100,7 @@ def write_raw(
     """
     engine = create_engine(db_url)
     counts = {"documents": 0, "sentences": 0, "facts": 0, "removed": 0}
-    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    now = utcnow()
     replace_sources = sorted(set(replace_sources))
     remove_sources = sorted(set(remove_sources) - set(replace_sources))
     try:
@@ -203,11 +143,7 @@ def write_raw(
                 d = pd.document.as_row()
                 d.update(run_id=run_id, loaded_at=now)
                 doc_rows.append({c.name: d.get(c.name) for c in documents.columns})
-                sent_rows.extend(
-                    {"document_id": s.document_id, "sentence_no": s.sentence_no, "char_start": s.char_start,
-                     "char_end": s.char_end, "text": s.text}
-                    for s in pd.sentences
-                )
+                sent_rows.extend({c: getattr(s, c) for c in SENTENCE_COLUMNS} for s in pd.sentences)
                 for f in pd.facts:
                     r = f.as_row()
                     r["run_id"] = run_id

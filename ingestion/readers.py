@@ -22,12 +22,11 @@ are dropped, or a file over the size limit.
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
 from pathlib import Path
 
-MAX_BYTES_DEFAULT = 20 * 1024 * 1024
+from contracts.settings import max_bytes_from_env
 
 TEXT_SUFFIXES = (".txt", ".text")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
@@ -43,23 +42,6 @@ class UnreadableFile(Exception):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{path}: {reason}")
-
-
-def max_bytes_from_env(default: int = MAX_BYTES_DEFAULT) -> int:
-    """$GWR_MAX_BYTES (plain bytes, or with a K/M/G suffix), else `default`."""
-    raw = os.environ.get("GWR_MAX_BYTES")
-    return parse_size(raw) if raw else default
-
-
-def parse_size(value: str | int) -> int:
-    """'20M' → 20971520, '512k' → 524288, '1000' → 1000."""
-    if isinstance(value, int):
-        return value
-    m = re.fullmatch(r"\s*(\d+)\s*([kKmMgG]?)[bB]?\s*", str(value))
-    if not m:
-        raise ValueError(f"not a size: {value!r} (use bytes, or a number with K, M or G)")
-    mult = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[m.group(2).lower()]
-    return int(m.group(1)) * mult
 
 
 # ------------------------------------------------------------------------------------- encodings

@@ -1,6 +1,6 @@
 """End-to-end test of the dbt project (dbt_project/): raw tables in, marts out.
 
-A throwaway DuckDB file is given the raw layer of docs/ARCHITECTURE.md, filled with a few real
+A throwaway DuckDB file is given the raw tables of contracts.tables, filled with a few real
 facts copied from two sample reports (offsets found with str.find on the real text), then
 `dbt build` (seeds, models, data tests and unit tests) runs on it through dbt's programmatic
 runner, and the marts are checked.
@@ -15,6 +15,9 @@ import re
 from pathlib import Path
 
 import pytest
+from _warehouse import create_raw_tables
+
+from contracts.tables import columns, facts
 
 duckdb = pytest.importorskip("duckdb")
 dbt_main = pytest.importorskip("dbt.cli.main")
@@ -26,72 +29,7 @@ CORPUS = REPO / "sample_corpus"
 XIANNING = "000_500ad30c4c1f596f"  # 咸宁市: 2022 Q3 progress notice on the work report's targets
 DAYE = "004_6e630300c27251eb"  # 大冶市: 2022 notice naming townships and farms (东风农场)
 
-RAW_DDL = """
-create schema if not exists raw;
-create table raw.documents (
-    document_id varchar primary key,
-    source_path varchar not null,
-    source_part integer not null,
-    parts_in_source integer not null,
-    content_hash varchar not null,
-    region varchar,
-    kind varchar,
-    year integer,
-    target_year integer,
-    published_date date,
-    title varchar,
-    char_count integer not null,
-    text varchar not null,
-    extractor_version varchar,
-    run_id varchar,
-    loaded_at timestamp,
-    source_hash varchar,
-    removed_at timestamp
-);
-create table raw.sentences (
-    document_id varchar not null,
-    sentence_no integer not null,
-    char_start integer not null,
-    char_end integer not null,
-    text varchar,
-    primary key (document_id, sentence_no)
-);
-create table raw.facts (
-    fact_id varchar primary key,
-    document_id varchar not null,
-    sentence_no integer,
-    region varchar,
-    kind varchar not null,
-    year integer,
-    period_start_month integer,
-    period_end_month integer,
-    indicator varchar,
-    indicator_raw varchar,
-    measure varchar,
-    value double,
-    value_high double,
-    unit varchar,
-    value_raw varchar,
-    comparator varchar,
-    estimate boolean,
-    rank integer,
-    rank_scope varchar,
-    rank_direction varchar,
-    target_text varchar,
-    evidence varchar not null,
-    char_start integer not null,
-    char_end integer not null,
-    extractor_version varchar,
-    run_id varchar
-);
-"""
-
-FACT_COLUMNS = [
-    "fact_id", "document_id", "sentence_no", "region", "kind", "year", "period_start_month",
-    "period_end_month", "indicator", "indicator_raw", "measure", "value", "value_high", "unit",
-    "value_raw", "comparator", "estimate", "rank", "rank_scope", "rank_direction", "target_text",
-    "evidence", "char_start", "char_end", "extractor_version", "run_id",
-]
+FACT_COLUMNS = columns(facts)
 
 # (document, kind, region, months, indicator, indicator_raw, measure, value, unit, comparator,
 #  estimate, rank, rank_scope, evidence): evidence is copied verbatim from the report.
@@ -149,9 +87,9 @@ def _fact_id(*parts) -> str:
 
 def _load_raw(db_path: Path) -> None:
     texts = {doc: (CORPUS / f"{doc}.txt").read_text(encoding="utf-8") for doc in DOCUMENTS}
+    create_raw_tables(db_path)
     con = duckdb.connect(str(db_path))
     try:
-        con.execute(RAW_DDL)
         for doc, meta in DOCUMENTS.items():
             text = texts[doc]
             con.execute(

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from _warehouse import create_raw_tables
 
 from expectations import QualityGateError
 from expectations.runner import SuiteOutcome, run_suite
@@ -32,28 +33,6 @@ RUN_ID = "test-run"
 # --------------------------------------------------------------------------------------------
 # Building a raw layer
 # --------------------------------------------------------------------------------------------
-
-RAW_DDL = """
-CREATE SCHEMA IF NOT EXISTS raw;
-CREATE TABLE raw.documents (
-    document_id VARCHAR PRIMARY KEY, source_path VARCHAR, source_part INTEGER,
-    parts_in_source INTEGER, content_hash VARCHAR, region VARCHAR, kind VARCHAR, year INTEGER,
-    target_year INTEGER, published_date DATE, title VARCHAR, char_count INTEGER, text VARCHAR,
-    extractor_version VARCHAR, run_id VARCHAR, loaded_at TIMESTAMP
-);
-CREATE TABLE raw.sentences (
-    document_id VARCHAR, sentence_no INTEGER, char_start INTEGER, char_end INTEGER, text VARCHAR
-);
-CREATE TABLE raw.facts (
-    fact_id VARCHAR, document_id VARCHAR, sentence_no INTEGER, region VARCHAR, kind VARCHAR,
-    year INTEGER, period_start_month INTEGER, period_end_month INTEGER, indicator VARCHAR,
-    indicator_raw VARCHAR, measure VARCHAR, value DOUBLE, value_high DOUBLE, unit VARCHAR,
-    value_raw VARCHAR, comparator VARCHAR, estimate BOOLEAN, rank INTEGER, rank_scope VARCHAR,
-    rank_direction VARCHAR, target_text VARCHAR, evidence VARCHAR, char_start INTEGER,
-    char_end INTEGER, extractor_version VARCHAR, run_id VARCHAR
-);
-"""
-
 
 def _sentences(doc_id: str, text: str) -> list[dict]:
     out = []
@@ -116,9 +95,9 @@ def _manual_raw(db: Path) -> None:
 
 
 def _write_rows(db: Path, tables: dict[str, list[dict]]) -> None:
+    create_raw_tables(db)
     con = duckdb.connect(str(db))
     try:
-        con.execute(RAW_DDL)
         for table, rows in tables.items():
             df = pd.DataFrame(rows)
             con.register("src", df)
