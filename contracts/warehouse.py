@@ -7,6 +7,7 @@ read-only or not, sandboxed or not) and only reads.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 
@@ -41,3 +42,21 @@ def live_documents(con: Any) -> int:
     if not table_exists(con, "raw", "documents"):
         return 0
     return int(con.execute("SELECT count(*) FROM raw.documents WHERE removed_at IS NULL").fetchone()[0])
+
+
+def read_ops_table(db_path: Path, table: str, key: str) -> dict[Any, dict]:
+    """Rows of ops.<table> by `key`, from the DuckDB file `db_path` opened read-only (and closed
+    again); {} when the file or the table does not exist."""
+    import duckdb
+
+    if not Path(db_path).exists():
+        return {}
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        if not table_exists(con, "ops", table):
+            return {}
+        cur = con.execute(f'SELECT * FROM ops."{table}"')
+        names = [d[0] for d in cur.description]
+        return {r[names.index(key)]: dict(zip(names, r)) for r in cur.fetchall()}
+    finally:
+        con.close()

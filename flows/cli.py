@@ -266,13 +266,48 @@ def refresh(
     if as_json:
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2, default=str))
     else:
-        click.echo(summary.render_text())
+        click.echo(render_summary(summary))
     if strict and summary.ingest_errors:
         click.echo(
             f"gwr refresh --strict: {len(summary.ingest_errors)} file(s) quarantined "
             "(see ops.ingest_errors)", err=True,
         )
         sys.exit(3)
+
+
+def render_summary(self) -> str:
+    """`gwr refresh`'s text summary of a RefreshSummary."""
+    mode = f"full: {self.full_reason}" if self.full else "incremental"
+    lines = [
+        f"refresh {self.run_id}: published {self.db_path} in {self.seconds:.1f} s ({mode})",
+        f"  documents: {self.documents} parsed from {self.files_parsed} of {self.files_seen} "
+        f"file(s), {self.facts} facts; {self.files_unchanged} file(s) unchanged, "
+        f"{self.documents_removed} document(s) removed; {self.documents_total} in the warehouse"
+        + (f"; {len(self.ingest_errors)} file(s) quarantined" if self.ingest_errors else ""),
+    ]
+    for e in self.ingest_errors:
+        lines.append(f"    quarantined {e['file']}: {e['reason']}")
+    if self.mart_rows:
+        lines.append("  rows per mart:")
+        width = max(len(k) for k in self.mart_rows)
+        for name, n in sorted(self.mart_rows.items()):
+            lines.append(f"    marts.{name:<{width}}  {n}")
+    if self.build_skipped:
+        lines.append("  nothing changed: dbt build and checks skipped, marts left as published")
+    lines.append(
+        f"  data-quality checks: {self.checks_passed} passed, {self.checks_failed} failed"
+        + (" (non-blocking)" if self.checks_failed else "")
+    )
+    for c in self.checks:
+        lines.append(f"    {c.stage:<5} {c.suite}: {c.passed} passed, {c.failed} failed")
+    if self.dbt_counts:
+        lines.append(
+            "  dbt build: " + ", ".join(f"{n} {s}" for s, n in sorted(self.dbt_counts.items()))
+        )
+    lines.append(f"  Data Docs: {self.data_docs or '(none written)'}")
+    if self.stage_seconds:
+        lines.append("  seconds by stage: " + ", ".join(f"{k} {v:.1f}" for k, v in self.stage_seconds.items()))
+    return "\n".join(lines)
 
 
 # ------------------------------------------------------------------------------------------ serve

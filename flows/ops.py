@@ -13,14 +13,16 @@ ops.state          key/value: `models_fingerprint` of the dbt project and qualit
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import duckdb
 
 from contracts import tables as t
 from contracts.tables import STATE_TABLES, columns, utcnow
+from ingestion.records import IngestError
 
 RUN_COLUMNS = columns(t.runs)
 SOURCE_FILE_COLUMNS = columns(t.source_files)
@@ -46,13 +48,6 @@ class RunRow:
         return [getattr(self, c) for c in RUN_COLUMNS]
 
 
-@dataclass(frozen=True)
-class IngestError:
-    file: str
-    reason: str
-    at: dt.datetime
-
-
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the ops tables of contracts.tables when missing, and add the columns an older
     warehouse's tables lack."""
@@ -66,6 +61,21 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         existing.setdefault(table, set()).add(column)
     for stmt in t.ops_add_missing_columns(existing):
         con.execute(stmt)
+
+
+def with_ops(db_path: Path, fn: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
+    """Open `db_path` read-write, make sure the ops tables exist, run `fn(con)`, close."""
+    con = duckdb.connect(str(db_path))
+    try:
+        ensure_schema(con)
+        return fn(con)
+    finally:
+        con.close()
+
+
+def new_run_id() -> str:
+    """Sortable and unique: 20250101T120000Z-1a2b3c4d."""
+    return utcnow().strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
 
 
 def upsert_run(con: duckdb.DuckDBPyConnection, row: RunRow) -> None:
@@ -113,25 +123,6 @@ def set_state(con: duckdb.DuckDBPyConnection, key: str, value: str, run_id: str)
             [{"key": key, "value": value, "run_id": run_id, "updated_at": utcnow()}])
 
 
-def read_table(db_path: Path, table: str, key: str) -> dict[str, dict]:
-    """Rows of ops.<table> by `key` from a DuckDB file opened read-only ({} when absent)."""
-    if not Path(db_path).exists():
-        return {}
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        exists = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'ops' "
-            "AND table_name = ?", [table],
-        ).fetchone()[0]
-        if not exists:
-            return {}
-        cur = con.execute(f'SELECT * FROM ops."{table}"')
-        names = [d[0] for d in cur.description]
-        return {r[names.index(key)]: dict(zip(names, r)) for r in cur.fetchall()}
-    finally:
-        con.close()
-
-
 def copy_run_rows(con: duckdb.DuckDBPyConnection, source_db: Path, run_id: str) -> dict[str, int]:
     """Copy every `ops` row of `run_id` from the DuckDB file `source_db` into `con`'s database.
 
@@ -176,3 +167,26 @@ def copy_run_rows(con: duckdb.DuckDBPyConnection, source_db: Path, run_id: str) 
 
 def _sql_str(p: Path | str) -> str:
     return str(p).replace("'", "''")
+
+
+def warehouse_counts(db_path: Path) -> tuple[dict[str, int], int]:
+    """(rows per mart, live documents) of a warehouse file, opened read-only."""
+    from contracts.warehouse import live_documents, row_counts
+
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return row_counts(con, "marts"), live_documents(con)
+    finally:
+        con.close()
+
+
+def success_message(run: RunRow, checks: list, mart_rows: dict[str, int], build_skipped: bool) -> str:
+    """The ops.runs message of a successful run."""
+    return (
+        f"{run.documents_parsed} documents parsed ({run.files_unchanged} files unchanged, "
+        f"{run.documents_removed} documents removed), {run.facts} facts, "
+        + ("build skipped (nothing changed); " if build_skipped else
+           f"{sum(c.passed for c in checks)} checks passed, "
+           f"{sum(c.failed for c in checks)} failed; ")
+        + "marts: " + ", ".join(f"{k}={v}" for k, v in mart_rows.items())
+    )

@@ -57,7 +57,7 @@ def build_deployment(
     from prefect.schedules import Cron
 
     from flows.refresh import refresh
-    from ingestion.discover import is_url
+    from ingestion.sources.discover import is_url
     from contracts.settings import load_settings
 
     check_schedule(cron, timezone)

@@ -1,7 +1,7 @@
 """The quality gate on real data: a raw layer built from a real report must pass, and a corrupted
 one must be stopped with a message that names the failing expectation and table.
 
-The raw tables are built by the extractor when it exists (ingestion.pipeline / ingestion.load),
+The raw tables are built by the extractor when it exists (ingestion.pipeline / ingestion.loading.load),
 otherwise from the real report text plus the hand-labelled gold facts of that report
 (tests/gold/000_*.csv) with offsets found by str.find, following docs/ARCHITECTURE.md.
 """
@@ -117,7 +117,7 @@ def _build_raw(db: Path) -> str:
         return "gold"
     parsed = parse_path(DOC_FILE)
     try:
-        from ingestion.load import write_raw
+        from ingestion.loading.load import write_raw
     except ImportError:
         write_raw = None
     if write_raw is not None:

@@ -63,7 +63,9 @@ class TestRefreshFlow:
         assert summary.checks_passed > 0
         assert {"fct_targets", "fct_actuals", "fct_rankings"} <= set(summary.mart_rows)
         assert summary.data_docs and Path(summary.data_docs).exists()
-        text = summary.render_text()
+        from flows.cli import render_summary
+
+        text = render_summary(summary)
         assert "marts.fct_targets" in text and "Data Docs" in text
 
     def test_gdp_target_2022(self, warehouse):
@@ -150,11 +152,11 @@ class TestRefreshFlow:
 
     def test_blocking_check_failure_publishes_nothing(self, warehouse, small_corpus, monkeypatch):
         from flows.refresh import refresh
-        import ingestion.load
+        import ingestion.loading.load
 
         summary, db = warehouse
         before = snapshot(db)
-        real_write_raw = ingestion.load.write_raw
+        real_write_raw = ingestion.loading.load.write_raw
 
         def corrupting_write_raw(db_url, parsed, run_id, *args, **kwargs):
             parsed = list(parsed)
@@ -162,7 +164,7 @@ class TestRefreshFlow:
             fact.evidence = "篡改" + fact.evidence  # no longer text[char_start:char_end]
             return real_write_raw(db_url, parsed, run_id, *args, **kwargs)
 
-        monkeypatch.setattr(ingestion.load, "write_raw", corrupting_write_raw)
+        monkeypatch.setattr(ingestion.loading.load, "write_raw", corrupting_write_raw)
         run_id = "test-blocking-failure"
         with pytest.raises(Exception) as info:
             # full: the corpus is unchanged, so an incremental run would not load anything
@@ -202,7 +204,7 @@ class TestRefreshFlow:
 
 def test_read_and_extract_quarantines_a_bad_file(tmp_path, corpus_dir, monkeypatch):
     import ingestion.pipeline
-    from flows.refresh import read_and_extract
+    from ingestion.parse_stage import parse_sources
 
     good = tmp_path / SAMPLE_FILES[0]
     shutil.copy(corpus_dir / SAMPLE_FILES[0], good)
@@ -216,7 +218,7 @@ def test_read_and_extract_quarantines_a_bad_file(tmp_path, corpus_dir, monkeypat
         return real(path, *args, **kwargs)
 
     monkeypatch.setattr(ingestion.pipeline, "parse_path", parse_path)
-    batch = read_and_extract.fn([bad, good])
+    batch = parse_sources([bad, good])
     assert batch.documents >= 1 and batch.facts > 0
     assert [e.file for e in batch.errors] == [str(bad)]
     assert "UnicodeDecodeError" in batch.errors[0].reason
@@ -224,14 +226,15 @@ def test_read_and_extract_quarantines_a_bad_file(tmp_path, corpus_dir, monkeypat
 
 def test_read_and_extract_fails_when_nothing_parses(tmp_path, monkeypatch):
     import ingestion.pipeline
-    from flows.refresh import NoInputError, read_and_extract
+    from ingestion.parse_stage import parse_sources
+    from ingestion.sources.discover import NoInputError
 
     def parse_path(path, *args, **kwargs):
         raise ValueError("broken")
 
     monkeypatch.setattr(ingestion.pipeline, "parse_path", parse_path)
     with pytest.raises(NoInputError):
-        read_and_extract.fn([tmp_path / "a.txt"])
+        parse_sources([tmp_path / "a.txt"])
 
 
 # ------------------------------------------------------------------------- write-audit-publish

@@ -200,7 +200,7 @@ def test_pdf_without_text_layer_is_refused(tmp_path):
 
 
 def test_manifest_overrides_region_year_and_kind(tmp_path):
-    from ingestion.discover import expand_sources
+    from ingestion.sources.discover import expand_sources
     from ingestion.pipeline import parse_path
 
     shutil.copy(NOTICE, tmp_path / "n.txt")
@@ -225,15 +225,15 @@ def test_manifest_overrides_region_year_and_kind(tmp_path):
     assert not any(f.region == "咸宁市" for f in doc.facts)
 
     (tmp_path / "bad.yaml").write_text("documents:\n  - path: n.txt\n    kind: memo\n", encoding="utf-8")
-    from ingestion.discover import ManifestError
+    from ingestion.sources.discover import ManifestError
 
     with pytest.raises(ManifestError, match="kind must be one of"):
         expand_sources([str(tmp_path / "bad.yaml")])
 
 
 def test_plan_skips_unchanged_and_reparses_on_new_extractor_version(tmp_path):
-    from flows.incremental import StoredState, plan_sources, state_rows
-    from ingestion.discover import expand_sources
+    from ingestion.sources.incremental import StoredState, plan_sources, state_rows
+    from ingestion.sources.discover import expand_sources
 
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text("甲", encoding="utf-8")
@@ -323,7 +323,7 @@ class _Site:
 
 
 def test_http_conditional_get_size_limit_and_transient_errors(tmp_path):
-    from flows.fetch import HttpOptions, TransientFetchError, fetch_all
+    from ingestion.sources.fetch import HttpOptions, TransientFetchError, fetch_all
 
     page = _html_page([GDP_SENTENCE]).encode("utf-8")
     with _Site({"/r.html": page, "/big.html": b"x" * 5000}, flaky={"/flaky.html": 1}) as site:
@@ -585,7 +585,9 @@ def test_d_hostile_input_is_quarantined_and_good_documents_published(tmp_path, m
         assert all(run == s.run_id and reason for run, reason in errors.values())
         assert "over the size limit" in errors["too_big.txt"][1]
         assert "no text layer" in errors["scan.pdf"][1]
-        text = s.render_text()
+        from flows.cli import render_summary
+
+        text = render_summary(s)
         assert all(f"quarantined {tmp_path / 'in' / name}" in text for name in bad), text
         assert query(db, "SELECT url, etag IS NOT NULL FROM ops.http_cache") == [(url, True)]
 

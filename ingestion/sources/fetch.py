@@ -11,7 +11,7 @@ body.
 
 Timeouts, a size limit (the same --max-bytes as for files: the download stops there) and
 transient errors (timeouts, connection errors, HTTP 429 and 5xx) raising TransientFetchError, which
-the `fetch_http` task of the flow retries with exponential backoff. Permanent errors (4xx) and
+the flow's `fetch_http` task retries with exponential backoff. Permanent errors (4xx) and
 errors still there after the last retry quarantine the URL; if an earlier body is cached, that
 one is used and the quarantine reason says so.
 """
@@ -27,7 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flows import ops
+from contracts.tables import utcnow
+from ingestion.records import IngestError
+from ingestion.sources.discover import Source
 
 USER_AGENT = "gwr-warehouse (+https://example.invalid/gwr; nightly refresh)"
 CONTENT_TYPE_SUFFIX = {
@@ -93,7 +95,7 @@ def fetch_one(client, url: str, prev: dict | None, cache_dir: Path, opts: HttpOp
             headers["If-None-Match"] = prev["etag"]
         if prev.get("last_modified"):
             headers["If-Modified-Since"] = prev["last_modified"]
-    now = ops.utcnow()
+    now = utcnow()
     try:
         with client.stream("GET", url, headers=headers, timeout=opts.timeout) as resp:
             if resp.status_code == 304 and prev_body is not None and prev_body.is_file():
@@ -195,3 +197,56 @@ def fetch_all(
             + "; ".join(f"{e.url}: {e.reason}" for e in transient)
         )
     return [done[u] for u in urls]
+
+
+@dataclass
+class FetchBatch:
+    """What the fetch stage hands to the parse stage: every source with a local file."""
+
+    sources: list[Source]
+    """Local files, and URLs with their cached body as path."""
+    errors: list[IngestError] = field(default_factory=list)
+    cache_rows: list[dict] = field(default_factory=list)
+    """ops.http_cache rows to upsert."""
+    keep: list[str] = field(default_factory=list)
+    """URLs that could not be fetched and have no cached body: their documents are kept as they are."""
+    fetched: int = 0
+    not_modified: int = 0
+
+
+class FetchProgress:
+    """The URLs fetched by earlier attempts of one run's fetch stage, so that a retry (after a
+    TransientFetchError) does not fetch them again. The flow makes one per run."""
+
+    def __init__(self) -> None:
+        self.done: dict[str, FetchResult] = {}
+
+
+def fetch_sources(
+    sources: list[Source], previous: dict[str, dict], cache_dir: Path, opts: HttpOptions,
+    progress: FetchProgress, last_attempt: bool, run_id: str,
+) -> FetchBatch:
+    """Fetch the URL sources (conditional GETs against `previous`, the ops.http_cache rows) into
+    `cache_dir`; local files pass through. Raises TransientFetchError unless `last_attempt`."""
+    urls = [s.url for s in sources if s.is_url]
+    batch = FetchBatch(sources=[s for s in sources if not s.is_url])
+    if not urls:
+        return batch
+    results = fetch_all(urls, previous, cache_dir, opts, progress.done, last_attempt)
+    by_url = {s.url: s for s in sources if s.is_url}
+    for r in results:
+        src = by_url[r.url]
+        if r.error:
+            batch.errors.append(IngestError(r.url, r.error, utcnow()))
+        if r.path is None:
+            batch.keep.append(r.url)
+            continue
+        batch.sources.append(src.with_path(r.path))
+        if r.cache_row:
+            row = dict(r.cache_row)
+            row["run_id"] = run_id if r.status == "fetched" else row.get("run_id")
+            batch.cache_rows.append(row)
+        batch.fetched += r.status == "fetched"
+        batch.not_modified += r.status == "not_modified"
+    batch.sources.sort(key=lambda s: s.key)
+    return batch

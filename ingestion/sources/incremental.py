@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
-from flows import ops
+from contracts.tables import utcnow
+from contracts.warehouse import read_ops_table
+from ingestion.records import IngestError
+from ingestion.sources.discover import Source
 
 LIVE = ("loaded", "quarantined")
 
@@ -52,7 +53,7 @@ def overrides_json(overrides: tuple[tuple[str, Any], ...]) -> str:
 
 @dataclass
 class PlannedSource:
-    source: Any  # ingestion.discover.Source (with a local path)
+    source: Source  # with a local path
     file_hash: str | None
     size: int | None
     mtime_ns: int | None
@@ -66,7 +67,7 @@ class Plan:
     to_parse: list[PlannedSource] = field(default_factory=list)
     unchanged: list[PlannedSource] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # source keys
-    carried_errors: list[ops.IngestError] = field(default_factory=list)
+    carried_errors: list[IngestError] = field(default_factory=list)
     """Unchanged sources that were quarantined before: reported again, not re-read."""
 
 
@@ -80,11 +81,11 @@ class StoredState:
 
 def load_state(db_path: Path) -> StoredState:
     """The incremental state of a warehouse file (read-only; an absent file gives an empty state)."""
-    from ingestion.load import schema_matches
+    from ingestion.loading.load import schema_matches
 
     if not Path(db_path).exists():
         return StoredState({}, False, 0, set())
-    sources = ops.read_table(db_path, "source_files", "source")
+    sources = read_ops_table(db_path, "source_files", "source")
     import sqlalchemy as sa
 
     engine = sa.create_engine(f"duckdb:///{db_path}", connect_args={"read_only": True})
@@ -104,7 +105,7 @@ def load_state(db_path: Path) -> StoredState:
 
 
 def plan_sources(
-    sources: list[Any], state: StoredState, extractor_version: str, *, full: bool = False,
+    sources: list[Source], state: StoredState, extractor_version: str, *, full: bool = False,
     max_bytes: int | None = None,
 ) -> Plan:
     """Decide per source: parse, unchanged, or removed (see the module docstring)."""
@@ -149,10 +150,10 @@ def plan_sources(
         plan.to_parse.append(PlannedSource(src, digest, size, mtime, prev))
     for u in plan.unchanged:
         if u.previous and u.previous.get("status") == "quarantined":
-            plan.carried_errors.append(ops.IngestError(
+            plan.carried_errors.append(IngestError(
                 u.source.key,
                 f"{u.previous.get('reason')} (unchanged since run {u.previous.get('run_id')})",
-                ops.utcnow(),
+                utcnow(),
             ))
     plan.removed = sorted(
         k for k, r in state.sources.items() if k not in seen and r.get("status") in LIVE
@@ -165,7 +166,7 @@ def state_rows(
     extractor_version: str, previous: dict[str, dict],
 ) -> list[dict]:
     """The ops.source_files rows to upsert after a run: every parsed, unchanged and removed source."""
-    now = ops.utcnow()
+    now = utcnow()
     rows: list[dict] = []
     for ps in plan.to_parse:
         key = ps.source.key
@@ -192,47 +193,6 @@ def state_rows(
     return rows
 
 
-def models_fingerprint(dbt_project_dir: Path) -> str:
-    """Hash of everything that shapes the marts besides raw: the dbt project's models, seeds,
-    macros, tests and config, and the quality suites. A change forces dbt and the checks to run
-    even when no document changed."""
-    h = hashlib.sha256()
-    roots = [Path(dbt_project_dir)]
-    try:
-        import expectations
-
-        roots.append(Path(expectations.__file__).parent)
-    except Exception:  # pragma: no cover
-        pass
-    for root in roots:
-        for p in sorted(root.rglob("*")):
-            rel = p.relative_to(root).as_posix()
-            if not p.is_file() or rel.startswith(("target/", "logs/", "dbt_packages/")) \
-                    or "__pycache__" in rel or p.suffix in (".pyc", ".duckdb", ".wal"):
-                continue
-            h.update(rel.encode())
-            h.update(hashlib.sha256(p.read_bytes()).digest())
-    return h.hexdigest()
-
-
-def stored_fingerprint(db_path: Path) -> str | None:
-    row = ops.read_table(db_path, "state", "key").get("models_fingerprint")
-    return row.get("value") if row else None
-
-
-def has_marts(db_path: Path) -> bool:
-    if not Path(db_path).exists():
-        return False
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        return con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'marts'"
-        ).fetchone()[0] > 0
-    finally:
-        con.close()
-
-
 __all__ = [
-    "Plan", "PlannedSource", "StoredState", "load_state", "plan_sources", "state_rows",
-    "models_fingerprint", "stored_fingerprint", "has_marts", "file_sha256",
+    "Plan", "PlannedSource", "StoredState", "load_state", "plan_sources", "state_rows", "file_sha256",
 ]

@@ -31,6 +31,10 @@ OVERRIDE_KEYS = ("region", "year", "kind", "target_year")
 KINDS = ("work_report", "progress_notice")
 
 
+class NoInputError(RuntimeError):
+    """Nothing to ingest: no report file found, or none could be parsed."""
+
+
 class ManifestError(ValueError):
     """A manifest that cannot be used; the message names the manifest and the entry."""
 
