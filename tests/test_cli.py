@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from flows.cli import cli
+from gwr.cli import cli
 
 SAMPLE = "000_500ad30c4c1f596f.txt"
 
@@ -77,7 +78,7 @@ def test_parse_missing_file_is_a_usage_error(runner, tmp_path):
 def test_parse_imports_no_prefect_dbt_or_gx(repo_root, corpus_dir):
     code = (
         "import sys\n"
-        "from flows.cli import main\n"
+        "from gwr.cli import main\n"
         f"sys.argv = ['gwr', 'parse', {str(corpus_dir / SAMPLE)!r}]\n"
         "try:\n"
         "    main()\n"
@@ -116,3 +117,23 @@ def test_refresh_exits_at_once_when_another_refresh_runs(runner, tmp_path):
     assert "another refresh is already running" in res.output
     assert "--wait" in res.output
     assert not db.exists()
+
+
+def test_read_side_imports_no_prefect():
+    """gwr/ is the read side: importing its modules (and the CLI) loads no Prefect."""
+    code = (
+        "import sys\n"
+        "import gwr.cli, gwr.sql, gwr.repl, gwr.status, gwr.report, gwr.report.pages, gwr.docs, gwr.eval\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'prefect', 'dbt', 'great_expectations'}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_flows_import_nothing_from_the_read_side(repo_root):
+    """flows/ is orchestration only: no module of it imports gwr."""
+    offenders = [
+        p.name for p in (repo_root / "flows").glob("*.py")
+        if re.search(r"^\s*(from|import)\s+gwr\b", p.read_text(encoding="utf-8"), re.M)
+    ]
+    assert offenders == []

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion.evaluate import evaluate
+from gwr.eval import evaluate
 
 # Reached on 2026-11-23: overall F1 0.995; target 0.997, actual 0.994, ranking 0.989.
 FLOOR_OVERALL = 0.99

@@ -63,7 +63,7 @@ class TestRefreshFlow:
         assert summary.checks_passed > 0
         assert {"fct_targets", "fct_actuals", "fct_rankings"} <= set(summary.mart_rows)
         assert summary.data_docs and Path(summary.data_docs).exists()
-        from flows.cli import render_summary
+        from gwr.cli.render import render_summary
 
         text = render_summary(summary)
         assert "marts.fct_targets" in text and "Data Docs" in text
@@ -136,7 +136,7 @@ class TestRefreshFlow:
     def test_gwr_eval_scores_the_warehouse(self, warehouse, repo_root):
         from click.testing import CliRunner
 
-        from flows.cli import cli
+        from gwr.cli import cli
 
         _, db = warehouse
         gold = [str(repo_root / "tests" / "gold" / Path(n).with_suffix(".csv").name) for n in SAMPLE_FILES]

@@ -362,7 +362,7 @@ def test_http_conditional_get_size_limit_and_transient_errors(tmp_path):
 def test_serve_help_and_schedule():
     from click.testing import CliRunner
 
-    from flows.cli import cli
+    from gwr.cli import cli
     from flows.serve import build_deployment
 
     res = CliRunner().invoke(cli, ["serve", "--help"])
@@ -556,7 +556,7 @@ def _hostile_folder(root: Path, max_bytes: int) -> tuple[list[str], list[str]]:
 def test_d_hostile_input_is_quarantined_and_good_documents_published(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from flows.cli import cli
+    from gwr.cli import cli
     from flows.refresh import refresh
 
     max_bytes = 200_000
@@ -585,7 +585,7 @@ def test_d_hostile_input_is_quarantined_and_good_documents_published(tmp_path, m
         assert all(run == s.run_id and reason for run, reason in errors.values())
         assert "over the size limit" in errors["too_big.txt"][1]
         assert "no text layer" in errors["scan.pdf"][1]
-        from flows.cli import render_summary
+        from gwr.cli.render import render_summary
 
         text = render_summary(s)
         assert all(f"quarantined {tmp_path / 'in' / name}" in text for name in bad), text

@@ -32,8 +32,9 @@ import pytest
 from _warehouse import snapshot
 from click.testing import CliRunner
 
-from flows.cli import cli
-from flows.sql import connect_sandboxed, display_width
+from gwr.cli import cli
+from gwr.sql import connect_sandboxed
+from gwr.table import display_width
 
 SAMPLE_FILES = ("000_500ad30c4c1f596f.txt", "001_d7344a832e05616a.txt")
 REPO = Path(__file__).resolve().parents[1]
@@ -161,7 +162,7 @@ def test_sql_refuses_and_data_stays(wh, tmp_path, stmt, word):
 
 
 def test_sandbox_holds_without_the_statement_filter(wh, tmp_path):
-    """DuckDB itself refuses, even for statements the filter of flows.sql would have stopped."""
+    """DuckDB itself refuses, even for statements the filter of gwr.sql would have stopped."""
     con = connect_sandboxed(wh["db"])
     try:
         attempts = {
@@ -266,7 +267,7 @@ def test_sql_missing_warehouse(tmp_path):
 
 def test_cli_imports_no_heavy_libraries():
     code = (
-        "import sys, flows.cli, flows.sql, flows.status\n"
+        "import sys, gwr.cli, gwr.sql, gwr.status\n"
         "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'prefect', 'dbt', 'great_expectations'})\n"
         "print(heavy)\n"
     )

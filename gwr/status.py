@@ -1,6 +1,6 @@
 """`gwr status`: the state of a warehouse on one screen.
 
-Reads the published file through the sandboxed read-only connection of flows.sql (nothing is
+Reads the published file through the sandboxed read-only connection of gwr.sql (nothing is
 written, not even the refresh lock file) and reports: whether a refresh is running now, the last
 runs (ops.runs), the rows per mart, the data-quality checks of the latest run with the failing
 ones (ops.dq_results) and the files it quarantined (ops.ingest_errors).
@@ -15,15 +15,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flows.sql import connect_sandboxed, display_width, query_rows, table_exists, truncate
+from contracts.settings import WarehousePaths
+from contracts.warehouse import row_counts, table_exists
+from gwr.sql import connect_sandboxed, query_rows
+from gwr.table import format_table, truncate
 
-
-def latest_checked_run(con) -> str | None:
-    """The latest run that recorded quality checks (a run that failed before checking has none)."""
-    row = con.execute(
-        "SELECT run_id FROM ops.dq_results GROUP BY run_id ORDER BY max(checked_at) DESC LIMIT 1"
-    ).fetchone()
-    return row[0] if row else None
 
 LAST_RUNS = 5
 MAX_LISTED = 5  # failing checks / quarantined files listed before "... and N more"
@@ -52,17 +48,26 @@ def refresh_running(lock_path: Path) -> str | None:
         os.close(fd)
 
 
+def latest_checked_run(con) -> str | None:
+    """The latest run that recorded quality checks (a run that failed before checking has none)."""
+    row = con.execute(
+        "SELECT run_id FROM ops.dq_results GROUP BY run_id ORDER BY max(checked_at) DESC LIMIT 1"
+    ).fetchone()
+    return row[0] if row else None
+
+
 def collect(db_path: Path) -> dict[str, Any]:
     """Everything `gwr status` shows, as plain data."""
     db_path = Path(db_path)
+    paths = WarehousePaths(db_path)
     st = db_path.stat()
+    docs_index = paths.data_docs_dir / "index.html"
     info: dict[str, Any] = {
         "db": str(db_path),
         "size_bytes": st.st_size,
         "modified": dt.datetime.fromtimestamp(st.st_mtime, dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
-        "refresh_running": refresh_running(db_path.parent / ".refresh.lock"),
-        "data_docs": str(db_path.parent / "data_docs" / "index.html")
-        if (db_path.parent / "data_docs" / "index.html").exists() else None,
+        "refresh_running": refresh_running(paths.lock_path),
+        "data_docs": str(docs_index) if docs_index.exists() else None,
     }
     con = connect_sandboxed(db_path)
     try:
@@ -75,17 +80,7 @@ def collect(db_path: Path) -> dict[str, Any]:
             )
             if table_exists(con, "ops", "runs") else []
         )
-        marts = [
-            r["table_name"]
-            for r in query_rows(
-                con,
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' "
-                "ORDER BY table_name",
-            )
-        ]
-        info["marts"] = {
-            f"marts.{t}": con.execute(f'SELECT count(*) FROM marts."{t}"').fetchone()[0] for t in marts
-        }
+        info["marts"] = {f"marts.{t}": n for t, n in row_counts(con, "marts").items()}
         latest = info["runs"][0]["run_id"] if info["runs"] else None
         info["latest_run"] = latest
         checks: dict[str, Any] = {"run_id": None, "by_suite": [], "failing": []}
@@ -135,19 +130,6 @@ def _duration(a, b) -> str:
     return "-"
 
 
-def _grid(header: list[str], rows: list[list[str]], right: set[int] = frozenset(), indent: str = "  ") -> list[str]:
-    widths = [max(display_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
-
-    def line(cells):
-        out = []
-        for i, (c, w) in enumerate(zip(cells, widths)):
-            pad = " " * (w - display_width(c))
-            out.append(pad + c if i in right else c + pad)
-        return (indent + "  ".join(out)).rstrip()
-
-    return [line(header), *(line(r) for r in rows)]
-
-
 def render_text(info: dict[str, Any], width: int = 100) -> str:
     size_mb = info["size_bytes"] / 1e6
     lines = [f"warehouse {info['db']}  ({size_mb:.1f} MB, written {info['modified']})"]
@@ -163,7 +145,8 @@ def render_text(info: dict[str, Any], width: int = 100) -> str:
              str(r["documents_parsed"] or 0), str(r["facts"] or 0), str(r["errors"] or 0)]
             for r in runs
         ]
-        grid = _grid(["run", "started", "took", "state", "docs", "facts", "quarantined"], rows, right={4, 5, 6})
+        grid = format_table(["run", "started", "took", "state", "docs", "facts", "quarantined"], rows,
+                            right={4, 5, 6}, indent="  ")
         lines.append(grid[0])
         for r, line in zip(runs, grid[1:]):
             lines.append(line)
@@ -172,7 +155,8 @@ def render_text(info: dict[str, Any], width: int = 100) -> str:
 
     lines.append("")
     lines.append("rows per mart")
-    lines += _grid(["mart", "rows"], [[k, str(v)] for k, v in info["marts"].items()], right={1})
+    lines += format_table(["mart", "rows"], [[k, str(v)] for k, v in info["marts"].items()], right={1},
+                          indent="  ")
 
     checks = info["checks"]
     lines.append("")

@@ -1,30 +1,18 @@
-"""Commands for people who use the warehouse: `gwr sql`, `gwr status`, `gwr report`, `gwr docs`.
+"""The read side of the command line: `gwr sql`, `gwr status`, `gwr report`, `gwr docs`, `gwr eval`.
 
-Registered on the `gwr` group in flows/cli.py (`USER_COMMANDS`). Only click is imported here;
-each command imports what it needs when it runs (duckdb for sql/status/report, dbt for docs), so
-`gwr --help`, `gwr sql` and `gwr status` start fast and never import Prefect, dbt or GX.
+Every command only reads the published warehouse (`gwr docs` works on a temporary copy). Each
+imports what it needs when it runs (duckdb; dbt for docs), never Prefect, so they start fast.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import click
 
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-DB_HELP = "The warehouse file to read. Default: $GWR_DB, else ./warehouse/gwr.duckdb."
-
-
-def _db_path(db: str | None) -> Path:
-    from contracts.settings import resolve_db
-
-    path = resolve_db(db)
-    if not path.is_file():
-        click.echo(f"no warehouse at {path}; run `gwr refresh` first, or pass --db PATH", err=True)
-        sys.exit(1)
-    return path
+from gwr.cli.options import CONTEXT_SETTINGS, db_option, existing_warehouse, json_option
 
 
 # -------------------------------------------------------------------------------------------- sql
@@ -32,7 +20,7 @@ def _db_path(db: str | None) -> Path:
 
 @click.command(name="sql", context_settings=CONTEXT_SETTINGS)
 @click.argument("query", required=False)
-@click.option("--db", metavar="PATH", default=None, help=DB_HELP)
+@db_option()
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown"]), default="table",
     show_default=True,
@@ -61,12 +49,12 @@ def sql_cmd(query: str | None, db: str | None, fmt: str) -> None:
     are refused, and no file outside the warehouse (read_csv('/etc/passwd')) nor the network
     can be reached. Exit code 1 when a query fails or is refused.
     """
-    from flows.sql import (
-        SqlRefused, connect_sandboxed, explain_error, render, repl, run_query,
-    )
     import duckdb
 
-    path = _db_path(db)
+    from gwr.repl import repl
+    from gwr.sql import SqlRefused, connect_sandboxed, explain_error, render, run_query
+
+    path = existing_warehouse(db)
     con = connect_sandboxed(path)
     try:
         if query is None:
@@ -90,8 +78,8 @@ def sql_cmd(query: str | None, db: str | None, fmt: str) -> None:
 
 
 @click.command(name="status", context_settings=CONTEXT_SETTINGS)
-@click.option("--db", metavar="PATH", default=None, help=DB_HELP)
-@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON instead of text.")
+@db_option()
+@json_option("the status")
 def status_cmd(db: str | None, as_json: bool) -> None:
     """Show the state of the warehouse on one screen.
 
@@ -99,11 +87,9 @@ def status_cmd(db: str | None, as_json: bool) -> None:
     files quarantined), the rows in each mart, the data-quality checks of the latest run with
     any that failed (and on which rows), and the files that run could not parse. Reads only.
     """
-    import json
+    from gwr.status import collect, render_text
 
-    from flows.status import collect, render_text
-
-    info = collect(_db_path(db))
+    info = collect(existing_warehouse(db))
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False, indent=2, default=str))
     else:
@@ -117,7 +103,7 @@ def status_cmd(db: str | None, as_json: bool) -> None:
 
 
 @click.command(name="report", context_settings=CONTEXT_SETTINGS)
-@click.option("--db", metavar="PATH", default=None, help=DB_HELP)
+@db_option()
 @click.option(
     "--out", "out", metavar="DIR", required=True, type=click.Path(file_okay=False, path_type=Path),
     help="Folder to write the HTML pages into (created if needed; pages in it are overwritten).",
@@ -137,9 +123,9 @@ def report_cmd(db: str | None, out: Path) -> None:
 
     The pages need no server and no internet (styles, charts and the small script are inline).
     """
-    from flows.report import write_report
+    from gwr.report import write_report
 
-    res = write_report(_db_path(db), out)
+    res = write_report(existing_warehouse(db), out)
     click.echo(f"report written to {res.out_dir}")
     for p in res.pages:
         click.echo(f"  {p}")
@@ -153,7 +139,7 @@ def report_cmd(db: str | None, out: Path) -> None:
 
 
 @click.command(name="docs", context_settings=CONTEXT_SETTINGS)
-@click.option("--db", metavar="PATH", default=None, help=DB_HELP)
+@db_option()
 def docs_cmd(db: str | None) -> None:
     """Build the dbt docs site (models, columns, tests, lineage graph) of the warehouse.
 
@@ -165,9 +151,9 @@ def docs_cmd(db: str | None) -> None:
     import os
 
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    from flows.docs import DocsError, build_docs
+    from gwr.docs import DocsError, build_docs
 
-    path = _db_path(db)
+    path = existing_warehouse(db)
     click.echo(f"generating dbt docs for {path} (on a temporary copy) ...", err=True)
     try:
         res = build_docs(path)
@@ -180,4 +166,32 @@ def docs_cmd(db: str | None) -> None:
     click.echo(f"  or serve it:    python -m http.server -d {res.out_dir} 8080  (then http://localhost:8080)")
 
 
-USER_COMMANDS = [sql_cmd, status_cmd, report_cmd, docs_cmd]
+# ------------------------------------------------------------------------------------------- eval
+
+
+@click.command(name="eval", context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--gold", "gold", multiple=True, required=True, metavar="PATH",
+    type=click.Path(exists=True, path_type=Path),
+    help="Hand-labelled facts to compare with (CSV, see tests/gold/LABELING.md). "
+    "A file or a folder of CSV files; repeat to give several.",
+)
+@db_option("The warehouse to evaluate. Default: $GWR_DB, else ./warehouse/gwr.duckdb.")
+@json_option("the evaluation")
+def eval_cmd(gold: tuple[Path, ...], db: str | None, as_json: bool) -> None:
+    """Score the published warehouse's facts against gold labels (precision, recall, F1).
+
+    Run `gwr refresh` first. The warehouse is only read. Prints per-kind and overall scores and
+    the facts that were missed or extra; exits 0 whatever the score.
+    """
+    from gwr.eval import evaluate
+
+    db_path = existing_warehouse(db)
+    gold_paths: list[Path] = []
+    for g in gold:
+        gold_paths.extend(sorted(g.glob("*.csv")) if g.is_dir() else [g])
+    report = evaluate(db_path, gold_paths)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        click.echo(report.render_text())

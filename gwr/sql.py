@@ -1,5 +1,5 @@
 """Sandboxed, read-only SQL on the published warehouse (`gwr sql`, and the readers of `gwr report`
-and `gwr status`).
+and `gwr status`); the interactive prompt is gwr/repl.py.
 
     con = connect_sandboxed(db_path)          # read-only, no files, no network, no extensions
     result = run_query(con, "select ...")     # refuses anything but a read-only query
@@ -26,12 +26,13 @@ import csv
 import io
 import json
 import math
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
 import duckdb
+
+from gwr.table import format_table, truncate
 
 SANDBOX_CONFIG: dict[str, Any] = {
     "enable_external_access": False,
@@ -134,29 +135,6 @@ def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> QueryResult:
 # ------------------------------------------------------------------------------------- rendering
 
 
-def display_width(s: str) -> int:
-    """Columns `s` takes in a terminal: East Asian wide and fullwidth characters count 2, combining 0."""
-    w = 0
-    for c in s:
-        if unicodedata.combining(c):
-            continue
-        w += 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
-    return w
-
-
-def truncate(s: str, width: int) -> str:
-    if display_width(s) <= width:
-        return s
-    out, w = [], 0
-    for c in s:
-        cw = display_width(c)
-        if w + cw > width - 1:
-            break
-        out.append(c)
-        w += cw
-    return "".join(out) + "…"
-
-
 def _is_number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) or type(v).__name__ == "Decimal"
 
@@ -196,33 +174,13 @@ def render_table(res: QueryResult, max_cell_width: int = 60) -> str:
     if res.columns == ["explain_key", "explain_value"]:  # EXPLAIN: the plan as DuckDB draws it
         return "\n".join(str(r[1]) for r in res.rows)
     cells = [[truncate(_cell(v), max_cell_width) for v in row] for row in res.rows]
-    numeric = [
-        all(_is_number(row[i]) or row[i] is None for row in res.rows) and any(row[i] is not None for row in res.rows)
-        for i in range(len(res.columns))
-    ]
-    widths = [
-        max([display_width(res.columns[i]), display_width(res.types[i].lower())]
-            + [display_width(r[i]) for r in cells])
-        for i in range(len(res.columns))
-    ]
-
-    def pad(s: str, w: int, right: bool = False, center: bool = False) -> str:
-        gap = w - display_width(s)
-        if center:
-            left = gap // 2
-            return " " * left + s + " " * (gap - left)
-        return " " * gap + s if right else s + " " * gap
-
-    def rule(l: str, m: str, r: str) -> str:
-        return l + m.join("─" * (w + 2) for w in widths) + r
-
-    lines = [rule("┌", "┬", "┐")]
-    lines.append("│" + "│".join(f" {pad(c, w, center=True)} " for c, w in zip(res.columns, widths)) + "│")
-    lines.append("│" + "│".join(f" {pad(t.lower(), w, center=True)} " for t, w in zip(res.types, widths)) + "│")
-    lines.append(rule("├", "┼", "┤"))
-    for r in cells:
-        lines.append("│" + "│".join(f" {pad(c, w, right=n)} " for c, w, n in zip(r, widths, numeric)) + "│")
-    lines.append(rule("└", "┴", "┘"))
+    numeric = {
+        i for i in range(len(res.columns))
+        if all(_is_number(row[i]) or row[i] is None for row in res.rows)
+        and any(row[i] is not None for row in res.rows)
+    }
+    lines = format_table(res.columns, cells, right=numeric, style="box",
+                         subheader=[t.lower() for t in res.types])
     n = len(res.rows)
     lines.append(f"{n} row{'s' if n != 1 else ''}")
     return "\n".join(lines)
@@ -275,107 +233,7 @@ def query_rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence | None
     return [dict(zip(cols, r)) for r in rel.fetchall()]
 
 
-def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-            [schema, table],
-        ).fetchone()[0]
-    )
-
-
-# ----------------------------------------------------------------------------------- interactive
-
-REPL_HELP = """\
-Type a query ending with ; and press Enter (a query may span several lines).
-  .tables          list the warehouse's tables and views
-  .schema TABLE    the columns of TABLE (e.g. .schema marts.fct_targets)
-  .format FMT      table, csv, json or markdown
-  .help            this help
-  .quit            leave (or Ctrl-D)
-Read-only: COPY, ATTACH, INSTALL, SET, CREATE, INSERT... are refused."""
-
-
-def repl(con: duckdb.DuckDBPyConnection, fmt: str, stdin, stdout, interactive: bool) -> int:
-    """A small prompt on the sandboxed connection. Returns the number of failed statements."""
-    if interactive:
-        try:
-            import readline  # noqa: F401  (line editing; history kept in memory only)
-        except ImportError:  # pragma: no cover
-            pass
-        stdout.write("gwr sql: read-only SQL on the warehouse. .help for help, .quit to leave.\n")
-    failures = 0
-
-    def execute(sql: str) -> bool:
-        """Run one statement and print its result or why it failed; True when it ran."""
-        try:
-            out(render(run_query(con, sql), fmt))
-            return True
-        except SqlRefused as e:
-            out(str(e))
-        except duckdb.Error as e:
-            out(explain_error(e))
-        return False
-
-    buf: list[str] = []
-
-    def out(s: str) -> None:
-        stdout.write(s + "\n")
-        stdout.flush()
-
-    while True:
-        prompt = ("gwr> " if not buf else "...> ") if interactive else ""
-        try:
-            if interactive:
-                line = input(prompt)
-            else:
-                line = stdin.readline()
-                if line == "":
-                    raise EOFError
-                line = line.rstrip("\n")
-        except EOFError:
-            if interactive:
-                out("")
-            break
-        except KeyboardInterrupt:
-            out("^C")
-            buf = []
-            continue
-        stripped = line.strip()
-        if not buf and stripped.startswith("."):
-            cmd, _, arg = stripped.partition(" ")
-            arg = arg.strip().rstrip(";")
-            if cmd in (".quit", ".exit", ".q"):
-                break
-            if cmd == ".help":
-                out(REPL_HELP)
-            elif cmd == ".tables":
-                res = run_query(
-                    con,
-                    "SELECT table_schema || '.' || table_name AS name, table_type AS type "
-                    "FROM information_schema.tables WHERE table_schema NOT IN ('information_schema', 'pg_catalog') "
-                    "ORDER BY 1",
-                )
-                out(render(res, fmt))
-            elif cmd == ".schema" and arg:
-                try:
-                    out(render(run_query(con, f"DESCRIBE {arg}"), fmt))
-                except (duckdb.Error, SqlRefused) as e:
-                    failures += 1
-                    out(explain_error(e) if not isinstance(e, SqlRefused) else str(e))
-            elif cmd == ".format" and arg in FORMATS:
-                fmt = arg
-                out(f"format: {fmt}")
-            else:
-                out(f"unknown command {stripped!r}; .help lists the commands")
-            continue
-        if not stripped and not buf:
-            continue
-        buf.append(line)
-        if not stripped.endswith(";"):
-            continue
-        failures += not execute("\n".join(buf))
-        buf = []
-    if buf and "".join(buf).strip():
-        failures += not execute("\n".join(buf))
-    return failures
+__all__ = [
+    "FORMATS", "QueryResult", "SqlRefused", "WarehouseMissing", "check_read_only", "connect_sandboxed",
+    "explain_error", "query_rows", "render", "run_query",
+]

@@ -4,7 +4,8 @@ dbt needs to open the DuckDB file to read the catalog (and dbt-duckdb opens it r
 published file is never given to dbt: it is copied to a temporary folder (one sequential read, no
 DuckDB lock taken on it, so a refresh running at the same time is not disturbed and publishes as
 usual), `dbt docs generate --static` runs in-process against the copy (through flows.dbt's helpers,
-as the refresh flow does), and the site is copied to `<db dir>/dbt_docs/`:
+as the refresh flow does; they import dbt only when called), and the site is copied to
+`<db dir>/dbt_docs/`:
 
     index.html          the dbt docs app; it loads manifest.json and catalog.json, so browsers
                         need it served over http (`python -m http.server -d <db dir>/dbt_docs`)
@@ -41,14 +42,14 @@ def build_docs(db_path: Path, out_dir: Path | None = None) -> DocsResult:
     """Generate the dbt docs of the warehouse `db_path` into `out_dir` (default `<db dir>/dbt_docs`)."""
     import json
 
-    from flows.dbt import _env, _invoke, close_dbt_connections
-    from contracts.settings import load_settings
+    from contracts.settings import DBT_DB_PATH_VAR, DBT_TARGET_VAR, load_settings
+    from flows.dbt import close_dbt_connections, invoke, scoped_env
 
     db_path = Path(db_path).resolve()
     if not db_path.is_file():
         raise DocsError(f"no warehouse at {db_path}; run `gwr refresh` first (or pass --db)")
     settings = load_settings(db=db_path)
-    out_dir = Path(out_dir or db_path.parent / "dbt_docs").resolve()
+    out_dir = Path(out_dir or settings.dbt_docs_dir).resolve()
 
     with tempfile.TemporaryDirectory(prefix="gwr-docs-") as tmp:
         tmp_path = Path(tmp)
@@ -65,13 +66,10 @@ def build_docs(db_path: Path, out_dir: Path | None = None) -> DocsResult:
             "--target-path", str(target_path),
             "--log-path", str(log_path),
         ]
-        with _env(
-            GWR_DBT_DB_PATH=str(copy),
-            GWR_DBT_TARGET=settings.dbt_target,
-            DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-        ):
+        with scoped_env(**{DBT_DB_PATH_VAR: str(copy), DBT_TARGET_VAR: settings.dbt_target,
+                           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}):
             try:
-                res = _invoke(args)
+                res = invoke(args)
             finally:
                 close_dbt_connections()
         if not res.success:
