@@ -103,7 +103,7 @@ def refresh(
                 with timed("dbt"):
                     dbt_counts = dbt_build(build_db, settings).counts
                 with timed("mart_checks"):
-                    checks.append(check_marts(build_db, run.run_id, settings.data_docs_dir))
+                    checks.append(check_marts(build_db, run.run_id, settings.dbt_manifest, settings.data_docs_dir))
                 ops.with_ops(build_db, lambda con: ops.set_state(con, FINGERPRINT, fingerprint, run.run_id))
             mart_rows, documents_total = ops.warehouse_counts(build_db)
             run.state, run.finished = "succeeded", ops.utcnow()

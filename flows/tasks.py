@@ -164,9 +164,11 @@ def dbt_build(build_db: Path, settings: Settings) -> DbtBuildResult:
 
 
 @task(name="check_marts", **TASK_OPTIONS)
-def check_marts(build_db: Path, run_id: str, docs_dir: Path | None = None) -> CheckSummary:
-    """Great Expectations suite on the marts; a blocking failure stops publication."""
-    return _check("marts", build_db, run_id, docs_dir)
+def check_marts(build_db: Path, run_id: str, manifest: Path, docs_dir: Path | None = None) -> CheckSummary:
+    """The marts gate: the dbt project's tests on the marts, run again as a Great Expectations
+    suite generated from the build's dbt manifest (results in the Data Docs and ops.dq_results);
+    a blocking failure stops publication."""
+    return _check("marts", build_db, run_id, docs_dir, manifest=manifest)
 
 
 @task(name="publish", **TASK_OPTIONS)

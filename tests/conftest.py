@@ -43,3 +43,28 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+SMALL_CORPUS = ("000_500ad30c4c1f596f.txt", "001_d7344a832e05616a.txt")
+"""The two sample reports of the shared small warehouse (咸宁市 2022 Q3 and 2021 Q1 notices)."""
+
+
+@pytest.fixture(scope="session")
+def small_corpus(tmp_path_factory, corpus_dir: Path) -> Path:
+    import shutil
+
+    src = tmp_path_factory.mktemp("small-corpus")
+    for name in SMALL_CORPUS:
+        shutil.copy(corpus_dir / name, src / name)
+    return src
+
+
+@pytest.fixture(scope="session")
+def small_warehouse(tmp_path_factory, small_corpus: Path, prefect_harness):
+    """One successful refresh of the small corpus, shared by every test that only reads it:
+    (RefreshSummary, published db path). A test that writes works on a copy."""
+    from flows.refresh import refresh
+
+    db = tmp_path_factory.mktemp("small-warehouse") / "gwr.duckdb"
+    summary = refresh(sources=[str(small_corpus)], db=str(db))
+    return summary, db

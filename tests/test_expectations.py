@@ -22,7 +22,9 @@ from _warehouse import create_raw_tables
 
 from expectations import QualityGateError
 from expectations.runner import SuiteOutcome, run_suite
-from expectations.suites import indicator_codes, marts_suite, raw_suite, standard_units
+from contracts.settings import WarehousePaths
+from expectations.marts_suite import marts_suite
+from expectations.raw_suite import indicator_codes, raw_suite, standard_units
 
 REPO = Path(__file__).resolve().parents[1]
 DOC_FILE = REPO / "sample_corpus" / "000_500ad30c4c1f596f.txt"
@@ -172,7 +174,7 @@ def _failures(outcome: SuiteOutcome) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def test_suites_use_the_seed_dictionaries():
+def test_suites_use_the_seed_dictionaries(small_warehouse):
     units, codes = standard_units(), indicator_codes()
     assert {"%", "亿元", "万人", "元", "万吨", "index"} <= set(units)
     assert "万元" not in units  # a raw unit, converted before loading
@@ -183,7 +185,9 @@ def test_suites_use_the_seed_dictionaries():
     assert by_col[("raw.facts", "expect_column_values_to_be_in_set", "unit")].kwargs["value_set"] == list(units)
     assert not by_col[("raw.facts", "expect_column_values_to_be_between", "value")].blocking
     assert not by_col[("raw.documents", "expect_column_values_to_be_between", "fact_count")].blocking
-    assert {c.table for c in marts_suite().checks} >= {"marts.fct_targets", "marts.fct_target_attainment"}
+    _, wh = small_warehouse
+    assert {c.table for c in marts_suite(WarehousePaths(wh).dbt_manifest).checks} >= {
+        "marts.fct_targets", "marts.fct_target_attainment"}
 
 
 def test_raw_suite_passes_on_a_real_report_and_records_results(db, tmp_path):
@@ -275,35 +279,44 @@ def test_missing_table_is_a_blocking_failure(db, tmp_path):
         outcome.raise_for_blocking()
 
 
-def test_marts_suite_checks_evidence_against_raw_text(db, tmp_path):
-    # a minimal marts layer derived from the raw facts, with the column names the suite assumes
-    fct_cols = ("fact_id, document_id, region, indicator, year, measure, value, unit, "
-                "evidence, char_start, char_end")
-    _sql(
-        db,
-        "CREATE SCHEMA marts",
-        f"CREATE TABLE marts.fct_targets AS SELECT {fct_cols}, comparator FROM raw.facts WHERE kind = 'target' AND indicator IS NOT NULL",
-        f"CREATE TABLE marts.fct_actuals AS SELECT {fct_cols} FROM raw.facts WHERE kind = 'actual' AND indicator IS NOT NULL",
-        f"CREATE TABLE marts.fct_rankings AS SELECT {fct_cols}, rank, rank_direction FROM raw.facts "
-        "WHERE kind = 'ranking' AND indicator IS NOT NULL",
-        "CREATE TABLE marts.fct_target_attainment AS SELECT t.fact_id AS target_fact_id, "
-        "t.document_id AS target_document_id, t.region, t.indicator, t.year, t.measure, "
-        "t.comparator, t.value AS target_value, a.value AS actual_value, a.value >= t.value AS is_met "
-        "FROM marts.fct_targets t LEFT JOIN marts.fct_actuals a USING (indicator, measure, year) "
-        "QUALIFY row_number() OVER (PARTITION BY t.fact_id ORDER BY a.fact_id) = 1",
-        "CREATE TABLE marts.dim_region AS SELECT DISTINCT region FROM raw.facts",
-        "CREATE TABLE marts.dim_indicator AS SELECT DISTINCT indicator FROM raw.facts "
-        "WHERE indicator IS NOT NULL",
-        "CREATE TABLE marts.dim_document AS SELECT document_id FROM raw.documents",
-    )
-    outcome = run_suite(db, "marts", RUN_ID, docs_dir=tmp_path / "docs")
+def test_marts_gate_is_generated_from_the_dbt_tests(small_warehouse, tmp_path):
+    """The marts gate runs the dbt project's tests on the marts (from the build's manifest): it
+    passes on the marts dbt built, and names the table and column of a broken rule. The evidence
+    offsets are checked once, by the raw suite (test_raw_suite_passes... above), not again here."""
+    _, wh = small_warehouse
+    manifest = WarehousePaths(wh).dbt_manifest
+    db = tmp_path / "gwr.duckdb"
+    shutil.copy(wh, db)
+    _sql(db, "DELETE FROM ops.dq_results")
+    suite = marts_suite(manifest)
+    assert not any("evidence" in (c.column_name or "") and "document" in c.note for c in suite.checks)
+    assert any(c.column_name == "evidence_matches_text" for c in raw_suite().checks)
+    outcome = run_suite(db, "marts", RUN_ID, docs_dir=tmp_path / "docs", manifest=manifest)
     assert outcome.blocking_failures == [], _failures(outcome)
+    assert outcome.passed == len(suite.checks) - len(outcome.warnings)
     _sql(db, "UPDATE marts.fct_rankings SET rank = 0, evidence = evidence || '。' "
-             "WHERE fact_id = (SELECT min(fact_id) FROM marts.fct_rankings)")
-    bad = run_suite(db, "marts", RUN_ID, docs_dir=tmp_path / "docs")
+             "WHERE fact_id = (SELECT min(fact_id) FROM marts.fct_rankings)",
+             "UPDATE marts.fct_targets SET measure = 'speed' "
+             "WHERE fact_id = (SELECT min(fact_id) FROM marts.fct_targets)")
+    bad = run_suite(db, "marts", RUN_ID, docs_dir=tmp_path / "docs", manifest=manifest)
     with pytest.raises(QualityGateError) as err:
         bad.raise_for_blocking()
     assert "on marts.fct_rankings.rank (1 unexpected)" in str(err.value)
-    assert "on marts.fct_rankings.evidence_matches_text (1 unexpected)" in str(err.value)
+    assert "expect_column_values_to_be_in_set on marts.fct_targets.measure (1 unexpected)" in str(err.value)
     suites = _sql(db, "SELECT suite, count(*) FROM ops.dq_results GROUP BY suite ORDER BY suite")
     assert [s for s, _ in suites] == ["marts"]
+
+
+def test_marts_gate_refuses_a_dbt_test_it_cannot_translate(small_warehouse, tmp_path):
+    import json
+
+    _, wh = small_warehouse
+    manifest = json.loads(WarehousePaths(wh).dbt_manifest.read_text())
+    test = next(n for n in manifest["nodes"].values()
+                if n["resource_type"] == "test" and (n.get("test_metadata") or {}).get("name") == "unique"
+                and n.get("attached_node") == "model.gwr.fct_targets")
+    test["test_metadata"]["name"] = "some_package_test"
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(ValueError, match="no Great Expectations translation.*some_package_test"):
+        marts_suite(path)
