@@ -1,10 +1,13 @@
-"""Shared fixtures.
+"""Fixtures and settings of the whole test suite.
+
+tests/unit/ holds the fast tests (no Prefect, dbt or Great Expectations; `pytest tests/unit`);
+tests/integration/ the ones that run flows, dbt or GX, marked `integration` here (deselect them
+with `-m "not integration"`). Each folder below mirrors a package: tests/unit/ingestion/test_readers.py
+tests ingestion/readers/.
 
 - `repo_root`, `corpus_dir`: where the code and the bundled sample corpus are.
-- `prefect_harness`: one Prefect test harness (temporary SQLite API database) for the whole
-  session. Without it a flow run with no PREFECT_API_URL starts a temporary Prefect server, 10-20 s
-  each time. Only tests that run a flow need it (`pytestmark = pytest.mark.usefixtures(
-  "prefect_harness")`); unit tests call a task's `.fn()` and need nothing.
+- the integration fixtures (Prefect harness, the shared small warehouse) are in
+  tests/integration/conftest.py.
 """
 
 from __future__ import annotations
@@ -36,35 +39,11 @@ def corpus_dir(repo_root: Path) -> Path:
     return repo_root / "sample_corpus"
 
 
-@pytest.fixture(scope="session")
-def prefect_harness():
-    """Run flows against a temporary Prefect backend, shared by every test of the session."""
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
+INTEGRATION = Path(__file__).resolve().parent / "integration"
 
 
-SMALL_CORPUS = ("000_500ad30c4c1f596f.txt", "001_d7344a832e05616a.txt")
-"""The two sample reports of the shared small warehouse (咸宁市 2022 Q3 and 2021 Q1 notices)."""
-
-
-@pytest.fixture(scope="session")
-def small_corpus(tmp_path_factory, corpus_dir: Path) -> Path:
-    import shutil
-
-    src = tmp_path_factory.mktemp("small-corpus")
-    for name in SMALL_CORPUS:
-        shutil.copy(corpus_dir / name, src / name)
-    return src
-
-
-@pytest.fixture(scope="session")
-def small_warehouse(tmp_path_factory, small_corpus: Path, prefect_harness):
-    """One successful refresh of the small corpus, shared by every test that only reads it:
-    (RefreshSummary, published db path). A test that writes works on a copy."""
-    from flows.refresh import refresh
-
-    db = tmp_path_factory.mktemp("small-warehouse") / "gwr.duckdb"
-    summary = refresh(sources=[str(small_corpus)], db=str(db))
-    return summary, db
+def pytest_collection_modifyitems(items) -> None:
+    """Mark every test under tests/integration/ `integration`."""
+    for item in items:
+        if INTEGRATION in Path(item.path).parents:
+            item.add_marker(pytest.mark.integration)

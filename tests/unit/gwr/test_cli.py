@@ -1,4 +1,5 @@
-"""The `gwr` command line: help texts, `gwr parse` (table and json) and its light imports."""
+"""The `gwr` command line: help texts, `gwr parse` (table and json), a warehouse that is not there,
+the lock, and what the commands import (the read side never Prefect; flows never the read side)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,16 @@ from click.testing import CliRunner
 
 from gwr.cli import cli
 
-SAMPLE = "000_500ad30c4c1f596f.txt"
 
+def gwr(*args: str, input: str | None = None):
+    return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+
+SAMPLE = "000_500ad30c4c1f596f.txt"
 
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
-
 
 def test_help_lists_the_commands(runner):
     res = runner.invoke(cli, ["--help"])
@@ -29,13 +33,11 @@ def test_help_lists_the_commands(runner):
     for cmd in ("refresh", "eval", "parse"):
         assert cmd in res.output
 
-
 @pytest.mark.parametrize("cmd", ["refresh", "eval", "parse"])
 def test_every_command_explains_itself(runner, cmd):
     res = runner.invoke(cli, [cmd, "--help"])
     assert res.exit_code == 0, res.output
     assert "Usage: " in res.output and "--help" in res.output
-
 
 def test_refresh_help_names_its_options(runner):
     res = runner.invoke(cli, ["refresh", "--help"])
@@ -43,14 +45,12 @@ def test_refresh_help_names_its_options(runner):
     for opt in ("--source", "--db", "--wait", "GWR_DB", "Data Docs"):
         assert opt in res.output
 
-
 def test_parse_table(runner, corpus_dir):
     res = runner.invoke(cli, ["parse", str(corpus_dir / SAMPLE)])
     assert res.exit_code == 0, res.output
     assert "000_500ad30c4c1f596f" in res.output
     assert "咸宁市" in res.output
     assert "gdp" in res.output and "地区生产总值" in res.output
-
 
 def test_parse_json(runner, corpus_dir):
     res = runner.invoke(cli, ["parse", "--format", "json", str(corpus_dir / SAMPLE)])
@@ -68,12 +68,10 @@ def test_parse_json(runner, corpus_dir):
     for f in facts:
         assert f["evidence"]
 
-
 def test_parse_missing_file_is_a_usage_error(runner, tmp_path):
     res = runner.invoke(cli, ["parse", str(tmp_path / "nope.txt")])
     assert res.exit_code == 2
     assert "does not exist" in res.output
-
 
 def test_parse_imports_no_prefect_dbt_or_gx(repo_root, corpus_dir):
     code = (
@@ -97,7 +95,6 @@ def test_parse_imports_no_prefect_dbt_or_gx(repo_root, corpus_dir):
     assert res.returncode == 0, res.stderr[-3000:]
     assert "HEAVY []" in res.stderr
 
-
 def test_console_script_is_installed():
     exe = shutil.which("gwr") or str(Path(sys.executable).with_name("gwr"))
     if not Path(exe).exists():
@@ -105,7 +102,6 @@ def test_console_script_is_installed():
     res = subprocess.run([exe, "--help"], capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     assert "refresh" in res.stdout
-
 
 def test_refresh_exits_at_once_when_another_refresh_runs(runner, tmp_path):
     from flows.publish import refresh_lock
@@ -118,7 +114,6 @@ def test_refresh_exits_at_once_when_another_refresh_runs(runner, tmp_path):
     assert "--wait" in res.output
     assert not db.exists()
 
-
 def test_read_side_imports_no_prefect():
     """gwr/ is the read side: importing its modules (and the CLI) loads no Prefect."""
     code = (
@@ -129,7 +124,6 @@ def test_read_side_imports_no_prefect():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
-
 def test_flows_import_nothing_from_the_read_side(repo_root):
     """flows/ is orchestration only: no module of it imports gwr."""
     offenders = [
@@ -137,3 +131,26 @@ def test_flows_import_nothing_from_the_read_side(repo_root):
         if re.search(r"^\s*(from|import)\s+gwr\b", p.read_text(encoding="utf-8"), re.M)
     ]
     assert offenders == []
+
+
+def test_sql_missing_warehouse(tmp_path):
+    r = gwr("sql", "--db", str(tmp_path / "none.duckdb"), "select 1")
+    assert r.exit_code == 1 and "no warehouse" in r.output
+    assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_cli_imports_no_heavy_libraries():
+    code = (
+        "import sys, gwr.cli, gwr.sql, gwr.status\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'prefect', 'dbt', 'great_expectations'})\n"
+        "print(heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("command", ["sql", "status", "report", "docs"])
+def test_help(command):
+    r = gwr(command, "--help")
+    assert r.exit_code == 0
+    assert "--db" in r.output and len(r.output.splitlines()) > 6

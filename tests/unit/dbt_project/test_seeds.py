@@ -1,4 +1,4 @@
-"""Checks on the committed `regions` seed (dbt_project/seeds/regions.csv).
+"""The dbt seeds: checks on the committed `regions` seed (dbt_project/seeds/regions.csv).
 
 Reads the CSV only; the package it was built from (see ingestion/tools/build_gazetteer.py) is
 not needed here.
@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-SEED = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "regions.csv"
+from contracts.settings import SEEDS_DIR
+
+SEED = SEEDS_DIR / "regions.csv"
 COLUMNS = ["adcode", "region", "short_name", "level", "province", "parent_region"]
 
 

@@ -22,7 +22,7 @@ from contracts.tables import columns, facts
 duckdb = pytest.importorskip("duckdb")
 dbt_main = pytest.importorskip("dbt.cli.main")
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[3]
 PROJECT = REPO / "dbt_project"
 CORPUS = REPO / "sample_corpus"
 

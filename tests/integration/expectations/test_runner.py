@@ -26,7 +26,7 @@ from contracts.settings import WarehousePaths
 from expectations.marts_suite import marts_suite
 from expectations.raw_suite import indicator_codes, raw_suite, standard_units
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[3]
 DOC_FILE = REPO / "sample_corpus" / "000_500ad30c4c1f596f.txt"
 GOLD_FILE = REPO / "tests" / "gold" / "000_500ad30c4c1f596f.csv"
 RUN_ID = "test-run"

@@ -1,4 +1,5 @@
-"""The whole bundled corpus, end to end: one refresh, then the hand-labelled gold.
+"""gwr.eval: the whole bundled corpus, end to end (one refresh, then the hand-labelled gold), and
+`gwr eval` on the shared small warehouse.
 
 This is the accuracy gate of issue 3: `gwr eval` on the gold of the whole corpus must stay above
 a floor set just under the figures reached (see the closing notes). It also checks the size of the
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
+from _documents import SMALL_CORPUS
 
 from gwr.eval import evaluate
 
@@ -72,3 +75,21 @@ def test_unknown_indicator_names_are_listed(corpus_warehouse: Path, repo_root: P
     names = dict(report.unknown_indicators)
     assert names and all(count >= 1 for count in names.values())
     assert "利用外资" in names or "实际利用外资" in names
+
+
+def test_gwr_eval_scores_the_warehouse(small_warehouse, repo_root):
+        from click.testing import CliRunner
+
+        from gwr.cli import cli
+
+        _, db = small_warehouse
+        gold = [str(repo_root / "tests" / "gold" / Path(n).with_suffix(".csv").name) for n in SMALL_CORPUS]
+        args = ["eval", "--db", str(db)] + [a for g in gold for a in ("--gold", g)]
+        res = CliRunner().invoke(cli, args)
+        assert res.exit_code == 0, res.output
+        assert "overall" in res.output
+        res = CliRunner().invoke(cli, [*args, "--json"])
+        assert res.exit_code == 0, res.output
+        import json
+
+        assert isinstance(json.loads(res.output), dict)
