@@ -20,14 +20,14 @@ from typing import Any, Callable, Iterable
 
 import duckdb
 
-from contracts import tables as t
+from contracts import tables as contract
 from contracts.tables import STATE_TABLES, columns, utcnow
 from ingestion.records import IngestError
 
-RUN_COLUMNS = columns(t.runs)
-SOURCE_FILE_COLUMNS = columns(t.source_files)
-HTTP_CACHE_COLUMNS = columns(t.http_cache)
-STATE_COLUMNS = columns(t.state)
+RUN_COLUMNS = columns(contract.runs)
+SOURCE_FILE_COLUMNS = columns(contract.source_files)
+HTTP_CACHE_COLUMNS = columns(contract.http_cache)
+STATE_COLUMNS = columns(contract.state)
 
 
 @dataclass
@@ -51,7 +51,7 @@ class RunRow:
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the ops tables of contracts.tables when missing, and add the columns an older
     warehouse's tables lack."""
-    for stmt in t.ops_ddl():
+    for stmt in contract.ops_ddl():
         con.execute(stmt)
     existing: dict[str, set[str]] = {}
     for table, column in con.execute(
@@ -59,7 +59,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         "WHERE table_schema = 'ops' AND table_catalog = current_database()"
     ).fetchall():
         existing.setdefault(table, set()).add(column)
-    for stmt in t.ops_add_missing_columns(existing):
+    for stmt in contract.ops_add_missing_columns(existing):
         con.execute(stmt)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.pipeline import parse_path, parse_text
+from ingestion.pipeline import parse_path
 from ingestion.readers import read_text
 
 ROOT = Path(__file__).resolve().parents[3]
