@@ -13,7 +13,9 @@
 | GWR_HTTP_RETRY_DELAY | 2                       | first retry delay in s; doubles each retry |
 | GWR_WORKERS       | all cores                  | parser processes                           |
 
-Nothing here imports Prefect, dbt or GX.
+Nothing here imports Prefect, dbt or GX. `quiet_telemetry()` turns off the usage pings of Prefect
+(its servers log "Failed to send telemetry" errors when offline), dbt and GX for this process and
+every process it starts.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import MutableMapping, Sequence
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 """The repository root (the folder holding flows/, ingestion/, dbt_project/, sample_corpus/)."""
@@ -30,6 +32,20 @@ DEFAULT_DB = Path("warehouse") / "gwr.duckdb"
 DEFAULT_SOURCE = REPO_ROOT / "sample_corpus"
 DEFAULT_DBT_TARGET = "dev"
 DEFAULT_DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+
+TELEMETRY_OFF: dict[str, str] = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",  # the Prefect servers we start (temporary or not)
+    "DO_NOT_TRACK": "1",
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    "GX_ANALYTICS_ENABLED": "False",
+}
+"""No usage pings: the machines this runs on are often offline, and a ping then only logs errors."""
+
+
+def quiet_telemetry(environ: MutableMapping[str, str] = os.environ) -> None:
+    """Set TELEMETRY_OFF in `environ` (this process's environment by default) unless already set."""
+    for key, value in TELEMETRY_OFF.items():
+        environ.setdefault(key, value)
 
 
 @dataclass(frozen=True)
