@@ -14,6 +14,7 @@ them, so `gwr --help` and `gwr parse` start fast and never touch them.
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -38,54 +39,13 @@ def cli() -> None:
 # ------------------------------------------------------------------------------------------ parse
 
 
-def _fact_dict(doc, fact) -> dict:
-    row = fact.as_row() if hasattr(fact, "as_row") else dict(vars(fact))
-    row.setdefault("document_id", doc.document.document_id)
-    return row
-
-
-def _fmt(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return f"{v:g}"
-    if isinstance(v, bool):
-        return "yes" if v else ""
-    return str(v)
-
-
-TABLE_COLUMNS = [
-    ("kind", "kind"), ("region", "region"), ("year", "year"), ("period", None),
-    ("indicator", "indicator"), ("indicator_raw", "as written"), ("measure", "measure"),
-    ("value", "value"), ("unit", "unit"), ("comparator", "cmp"), ("rank", "rank"),
-    ("rank_scope", "scope"), ("evidence", "evidence"),
-]
-
-
-def _period(f: dict) -> str:
-    a, b = f.get("period_start_month"), f.get("period_end_month")
-    if a is None and b is None:
-        return ""
-    return f"{a}-{b}" if a != b else f"{a}"
-
-
-def _value(f: dict) -> str:
-    if f.get("target_text"):
-        return f["target_text"]
-    v = _fmt(f.get("value"))
-    if f.get("value_high") is not None:
-        v += "~" + _fmt(f["value_high"])
-    if f.get("estimate"):
-        v += " (预计)"
-    return v
-
-
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-    help="table: one line per fact, grouped by document, for reading. "
-    "json: every document with its metadata and all fact fields, for scripts.",
+    help="table: one line per fact, grouped by document, fitted to the terminal's width (long "
+    "evidence is cut with '…', or put whole on a line of its own when the terminal is narrow). "
+    "json: every document with its metadata and all fact fields, evidence complete, for scripts.",
 )
 def parse(files: tuple[Path, ...], fmt: str) -> None:
     """Print the facts extracted from report FILE(s), without touching the warehouse.
@@ -107,64 +67,14 @@ def parse(files: tuple[Path, ...], fmt: str) -> None:
             continue
         out_docs.extend(docs)
 
+    from flows.parse_view import render_json, render_table
+
     if fmt == "json":
-        payload = []
-        for d in out_docs:
-            meta = d.document.as_row()
-            meta.pop("text", None)
-            payload.append({
-                "document": meta,
-                "sentences": len(d.sentences),
-                "facts": [_fact_dict(d, f) for f in d.facts],
-            })
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+        click.echo(render_json(out_docs))
     else:
-        for d in out_docs:
-            doc = d.document
-            click.echo(
-                f"== {doc.document_id}  region={doc.region or '?'}  kind={doc.kind or '?'}  "
-                f"year={doc.year or '?'}  target_year={doc.target_year or '?'}  "
-                f"{len(d.facts)} fact(s)"
-            )
-            rows = []
-            for fact in d.facts:
-                f = _fact_dict(d, fact)
-                cells = []
-                for key, _ in TABLE_COLUMNS:
-                    if key == "period":
-                        cells.append(_period(f))
-                    elif key == "value":
-                        cells.append(_value(f))
-                    elif key == "evidence":
-                        ev = _fmt(f.get("evidence")).replace("\n", " ")
-                        cells.append(ev if len(ev) <= 30 else ev[:29] + "…")
-                    else:
-                        cells.append(_fmt(f.get(key)))
-                rows.append(cells)
-            if rows:
-                _echo_table([h or k for k, h in TABLE_COLUMNS], rows)
-            click.echo("")
+        click.echo(render_table(out_docs, width=shutil.get_terminal_size().columns), nl=False)
     if failed:
         sys.exit(1)
-
-
-def _width(s: str) -> int:
-    """Display width: CJK characters take two columns."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
-
-
-def _echo_table(header: list[str], rows: list[list[str]]) -> None:
-    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths)).rstrip()
-
-    click.echo(line(header))
-    click.echo(line(["-" * w for w in widths]))
-    for r in rows:
-        click.echo(line(r))
 
 
 # ---------------------------------------------------------------------------------------- refresh

@@ -26,12 +26,13 @@ import csv
 import io
 import json
 import math
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
 import duckdb
+
+from flows.textwidth import display_width, truncate  # noqa: F401  (also used by flows.status)
 
 SANDBOX_CONFIG: dict[str, Any] = {
     "enable_external_access": False,
@@ -132,29 +133,6 @@ def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> QueryResult:
 
 
 # ------------------------------------------------------------------------------------- rendering
-
-
-def display_width(s: str) -> int:
-    """Columns `s` takes in a terminal: East Asian wide and fullwidth characters count 2, combining 0."""
-    w = 0
-    for c in s:
-        if unicodedata.combining(c):
-            continue
-        w += 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
-    return w
-
-
-def truncate(s: str, width: int) -> str:
-    if display_width(s) <= width:
-        return s
-    out, w = [], 0
-    for c in s:
-        cw = display_width(c)
-        if w + cw > width - 1:
-            break
-        out.append(c)
-        w += cw
-    return "".join(out) + "…"
 
 
 def _is_number(v) -> bool:

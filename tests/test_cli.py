@@ -68,6 +68,53 @@ def test_parse_json(runner, corpus_dir):
         assert f["evidence"]
 
 
+def _width(line: str) -> int:
+    from flows.textwidth import display_width
+
+    return display_width(line)
+
+
+@pytest.mark.parametrize("columns", [80, 100, 160, 240])
+def test_parse_table_fits_the_terminal_and_keeps_the_evidence(runner, corpus_dir, columns):
+    files = sorted(str(p) for p in corpus_dir.glob("*.txt"))
+    res = runner.invoke(cli, ["parse", *files], env={"COLUMNS": str(columns)})
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    too_wide = [line for line in lines if _width(line) > columns]
+    assert not too_wide, too_wide[:5]
+    docs = json.loads(runner.invoke(cli, ["parse", "--format", "json", *files]).output)
+    blocks = res.output.split("\n== ")[:]
+    assert len(blocks) == len(docs)
+    for block, doc in zip(blocks, docs):
+        rows = block.splitlines()
+        header = next(i for i, line in enumerate(rows) if line.startswith("kind"))
+        evidence = [" ".join(f["evidence"].split()) for f in doc["facts"]]
+        if rows[header].rstrip().endswith("evidence"):  # wide: the last column, cut with … if long
+            cells = [line.rstrip() for line in rows[header + 2:] if line.strip()]
+            assert len(cells) == len(evidence)
+            for line, ev in zip(cells, evidence):
+                assert line.endswith(ev) or (line.endswith("…") and ev.startswith(line[:-1].split("  ")[-1].strip())), (line, ev)
+        else:  # narrow: each fact's evidence whole, wrapped on the lines below it
+            below = "".join(line[4:] for line in rows if line.startswith("    "))
+            missing = [ev for ev in evidence if ev not in below]
+            assert not missing, missing[:5]
+
+
+def test_parse_json_keeps_every_evidence_whole(runner, corpus_dir):
+    from ingestion.pipeline import parse_path
+
+    path = corpus_dir / "003_6b340ccef4bd5f14.txt"
+    res = runner.invoke(cli, ["parse", "--format", "json", str(path)], env={"COLUMNS": "60"})
+    assert res.exit_code == 0
+    texts = {d.document.document_id: d.document.text for d in parse_path(path)}
+    docs = json.loads(res.output)
+    assert sum(len(d["facts"]) for d in docs) > 100
+    for d in docs:
+        text = texts[d["document"]["document_id"]]
+        for f in d["facts"]:
+            assert f["evidence"] == text[f["char_start"]:f["char_end"]], f
+
+
 def test_parse_missing_file_is_a_usage_error(runner, tmp_path):
     res = runner.invoke(cli, ["parse", str(tmp_path / "nope.txt")])
     assert res.exit_code == 2
