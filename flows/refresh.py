@@ -127,6 +127,7 @@ class RefreshSummary:
     mart_rows: dict[str, int]
     checks: list[CheckSummary]
     dbt_counts: dict[str, int]
+    """dbt nodes per status (success, pass, warn, skipped)."""
     data_docs: str | None
     seconds: float
     files_unchanged: int = 0
@@ -137,6 +138,8 @@ class RefreshSummary:
     full_reason: str | None = None
     build_skipped: bool = False
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    dbt_by_type: dict[str, int] = field(default_factory=dict)
+    """dbt nodes per resource type (seed, model, test, unit_test)."""
 
     @property
     def checks_passed(self) -> int:
@@ -153,9 +156,11 @@ class RefreshSummary:
         return d
 
     def render_text(self) -> str:
-        mode = f"full: {self.full_reason}" if self.full else "incremental"
+        """The summary `gwr refresh` prints: every count says what it counts."""
         lines = [
-            f"refresh {self.run_id}: published {self.db_path} in {self.seconds:.1f} s ({mode})",
+            f"refresh {self.run_id}: published {self.db_path} in {self.seconds:.1f} s",
+            "  mode: " + (f"full rebuild, every source parsed ({self.full_reason})" if self.full
+                          else "incremental, only new and changed sources parsed"),
             f"  documents: {self.documents} parsed from {self.files_parsed} of {self.files_seen} "
             f"file(s), {self.facts} facts; {self.files_unchanged} file(s) unchanged, "
             f"{self.documents_removed} document(s) removed; {self.documents_total} in the warehouse"
@@ -170,20 +175,38 @@ class RefreshSummary:
                 lines.append(f"    marts.{name:<{width}}  {n}")
         if self.build_skipped:
             lines.append("  nothing changed: dbt build and checks skipped, marts left as published")
-        lines.append(
-            f"  data-quality checks: {self.checks_passed} passed, {self.checks_failed} failed"
-            + (" (non-blocking)" if self.checks_failed else "")
-        )
-        for c in self.checks:
-            lines.append(f"    {c.stage:<5} {c.suite}: {c.passed} passed, {c.failed} failed")
-        if self.dbt_counts:
+        else:
             lines.append(
-                "  dbt build: " + ", ".join(f"{n} {s}" for s, n in sorted(self.dbt_counts.items()))
+                f"  data-quality checks (Great Expectations): {self.checks_passed} passed, "
+                f"{self.checks_failed} failed" + (" (non-blocking)" if self.checks_failed else "")
             )
+            for c in self.checks:
+                lines.append(f"    {CHECK_STAGES.get(c.stage, c.stage):<10} {c.passed} passed, {c.failed} failed")
+        if self.dbt_counts:
+            lines.append("  dbt build: " + _dbt_line(self.dbt_by_type, self.dbt_counts))
         lines.append(f"  Data Docs: {self.data_docs or '(none written)'}")
         if self.stage_seconds:
             lines.append("  seconds by stage: " + ", ".join(f"{k} {v:.1f}" for k, v in self.stage_seconds.items()))
         return "\n".join(lines)
+
+
+CHECK_STAGES = {"raw": "raw layer", "marts": "marts"}
+DBT_TYPES = {"seed": "seeds", "model": "models", "test": "data tests", "unit_test": "unit tests",
+             "snapshot": "snapshots"}
+DBT_OK = ("success", "pass")
+
+
+def _dbt_line(by_type: dict[str, int], by_status: dict[str, int]) -> str:
+    """'238 nodes (4 seeds, 10 models, 218 data tests, 6 unit tests): all succeeded'."""
+    total = sum(by_status.values())
+    order = list(DBT_TYPES)
+    ranked = sorted(by_type.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0]))
+    kinds = ", ".join(f"{n} {DBT_TYPES.get(t, t)}" for t, n in ranked)
+    others = {s: n for s, n in by_status.items() if s not in DBT_OK}
+    outcome = "all succeeded" if not others else (
+        f"{total - sum(others.values())} succeeded, " + ", ".join(f"{n} {s}" for s, n in sorted(others.items()))
+    )
+    return f"{total} nodes" + (f" ({kinds})" if kinds else "") + f": {outcome}"
 
 
 def new_run_id() -> str:
@@ -531,7 +554,7 @@ def refresh(
             )
         build_db: Path | None = None
         checks: list[CheckSummary] = []
-        dbt_counts: dict[str, int] = {}
+        dbt = DbtBuildResult()
         try:
             with timed("copy"):
                 build_db = start_build(published, settings.build_dir, run_id)
@@ -572,7 +595,7 @@ def refresh(
                 with timed("raw_checks"):
                     checks.append(check_raw(build_db, run_id, settings.data_docs_dir))
                 with timed("dbt"):
-                    dbt_counts = dbt_build(build_db, settings).counts
+                    dbt = dbt_build(build_db, settings)
                 with timed("mart_checks"):
                     checks.append(check_marts(build_db, run_id, settings.data_docs_dir))
                 _with_ops(build_db, lambda con: ops.set_state(con, "models_fingerprint", fingerprint, run_id))
@@ -625,7 +648,8 @@ def refresh(
         raw_rows={k: int(v) for k, v in raw_rows.items()},
         mart_rows=mart_rows,
         checks=checks,
-        dbt_counts=dbt_counts,
+        dbt_counts=dbt.counts,
+        dbt_by_type=dbt.by_type,
         data_docs=docs,
         seconds=time.monotonic() - t0,
         files_unchanged=batch.unchanged,
