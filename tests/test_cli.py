@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -163,3 +164,43 @@ def test_refresh_exits_at_once_when_another_refresh_runs(runner, tmp_path):
     assert "another refresh is already running" in res.output
     assert "--wait" in res.output
     assert not db.exists()
+
+
+def test_sql_prompt_quits_with_0_after_a_refused_statement(tmp_path):
+    """At a real terminal (a pty), errors are shown as they happen; `.quit` is not a failure."""
+    import duckdb
+    import select
+
+    exe = Path(sys.executable).with_name("gwr")
+    if not exe.exists():
+        pytest.skip("gwr console script not installed next to this python")
+    db = tmp_path / "gwr.duckdb"
+    duckdb.connect(str(db)).close()
+    master, slave = os.openpty()
+    proc = subprocess.Popen([str(exe), "sql", "--db", str(db)], stdin=slave, stdout=slave,
+                            stderr=slave, close_fds=True, start_new_session=True)
+    os.close(slave)
+    seen = b""
+
+    def read_until(text: bytes, timeout: float = 60) -> None:
+        nonlocal seen
+        end = time.monotonic() + timeout
+        while text not in seen:
+            assert time.monotonic() < end, f"{text!r} not shown:\n{seen.decode(errors='replace')}"
+            if select.select([master], [], [], 0.5)[0]:
+                try:
+                    seen += os.read(master, 4096)
+                except OSError:  # the other side closed
+                    break
+
+    try:
+        read_until(b"gwr> ")
+        os.write(master, b"attach '/tmp/gwr-test-x.duckdb' as x;\n")
+        read_until(b"refused: ATTACH")
+        os.write(master, b".quit\n")
+        assert proc.wait(30) == 0, seen.decode(errors="replace")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    assert not Path("/tmp/gwr-test-x.duckdb").exists()
