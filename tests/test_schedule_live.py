@@ -29,6 +29,7 @@ REPORT = "000_500ad30c4c1f596f.txt"  # 咸宁市 2022 progress notice: targets, 
 DEPLOYMENT = "live-schedule"
 RUN_DEADLINE_SECONDS = 420  # next minute tick (≤ 60 s) + runner poll (10 s) + the refresh
 TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+SCHEDULER_ERROR = re.compile(r"ERROR .*schedule", re.IGNORECASE)  # docket's schedule_*deployments
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
@@ -70,6 +71,8 @@ def test_the_scheduler_starts_a_refresh_that_publishes(tmp_path, corpus_dir):
             deadline = time.monotonic() + RUN_DEADLINE_SECONDS
             while time.monotonic() < deadline:
                 assert serve.poll() is None, f"gwr serve exited:\n{serve_log.read_text()[-4000:]}"
+                failing = SCHEDULER_ERROR.search(server.log())
+                assert not failing, f"the scheduler fails:\n{server.log()[failing.start():][:4000]}"
                 done = [r for r in _runs(server, deployment_id) if r["state_type"] in TERMINAL]
                 if done:
                     run = done[0]
