@@ -256,7 +256,11 @@ def serve(
         f"warehouse {settings.db_path}; sources {', '.join(deployment.parameters['sources'])}. "
         "Ctrl-C stops it."
     )
-    outcome = serve_until_stopped(deployment, say=lambda m: click.echo(m, err=True))
+    try:
+        outcome = serve_until_stopped(deployment, say=lambda m: click.echo(m, err=True))
+    except Exception as e:  # noqa: BLE001  (registering or serving failed: say so, no traceback)
+        click.echo(f"gwr serve failed: {type(e).__name__}: {e}", err=True)
+        sys.exit(1)
     if outcome.signal_name is None:
         click.echo("gwr serve: the runner stopped by itself", err=True)
         sys.exit(1)

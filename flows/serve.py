@@ -204,6 +204,8 @@ async def _serve(deployment: Any, grace_seconds: float, say: Callable[[str], Non
         loop.add_signal_handler(sig, on_signal, sig)
 
     await runner.aadd_deployment(deployment)
+    if stop.is_set():  # stopped while registering: nothing runs yet, nothing to pause
+        return ServeOutcome(received[0], False)
     serving = asyncio.ensure_future(runner.start())
     stopping = asyncio.ensure_future(stop.wait())
     await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
@@ -216,7 +218,7 @@ async def _serve(deployment: Any, grace_seconds: float, say: Callable[[str], Non
     paused = True
     try:
         await asyncio.wait_for(_stop_runner(runner, serving), grace_seconds)
-    except (asyncio.TimeoutError, Exception) as e:  # noqa: BLE001  (the API is gone, most likely)
+    except Exception as e:  # noqa: BLE001  (a TimeoutError: the API is gone, most likely)
         paused = False
         if not isinstance(e, asyncio.TimeoutError):
             say(f"gwr serve: while stopping: {type(e).__name__}: {e}")
