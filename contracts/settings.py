@@ -14,6 +14,9 @@
 | GWR_HTTP_RETRY_DELAY   | 2                        | first retry delay in s; doubles each retry     |
 | GWR_WORKERS            | all cores                | parser processes                               |
 
+`quiet_telemetry()` turns off the usage pings of Prefect (its servers log "Failed to send
+telemetry" errors when offline), dbt and GX for this process and every process it starts.
+
 Bundled paths are found beside the installed packages (`ROOT`, the folder holding this package):
 the checkout in development, site-packages after `pip install .`, where the wheel puts the dbt
 project, the sample corpus, the rules and the report templates in the same layout. So the code
@@ -26,7 +29,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import MutableMapping, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 """The folder holding the packages (contracts/, flows/, ingestion/, gwr/, expectations/) and the
@@ -48,6 +51,21 @@ MAX_BYTES_DEFAULT = 20 * 1024 * 1024
 DBT_DB_PATH_VAR = "GWR_DBT_DB_PATH"
 """The variable dbt_project/profiles.yml reads for the DuckDB file to build into."""
 DBT_TARGET_VAR = "GWR_DBT_TARGET"
+
+
+TELEMETRY_OFF: dict[str, str] = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",  # the Prefect servers we start (temporary or not)
+    "DO_NOT_TRACK": "1",
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    "GX_ANALYTICS_ENABLED": "False",
+}
+"""No usage pings: the machines this runs on are often offline, and a ping then only logs errors."""
+
+
+def quiet_telemetry(environ: MutableMapping[str, str] = os.environ) -> None:
+    """Set TELEMETRY_OFF in `environ` (this process's environment by default) unless already set."""
+    for key, value in TELEMETRY_OFF.items():
+        environ.setdefault(key, value)
 
 
 def parse_size(value: str | int) -> int:

@@ -20,6 +20,7 @@ from prefect import flow
 
 from contracts.settings import load_settings
 from flows import ops
+from flows.dbt import DbtBuildResult
 from flows.fingerprint import KEY as FINGERPRINT, has_marts, models_fingerprint, stored_fingerprint
 from flows.publish import RefreshLocked, clean_stale_builds, record_failed_run, refresh_lock, start_build
 from flows.summary import CheckSummary, RefreshSummary
@@ -62,7 +63,7 @@ def refresh(
     run = ops.RunRow(run_id=run_id or ops.new_run_id(), started=ops.utcnow())
     published, log = settings.db_path, logger()
     checks: list[CheckSummary] = []
-    dbt_counts: dict[str, int] = {}
+    dbt = DbtBuildResult()
     build_db: Path | None = None
     lock = refresh_lock(settings.lock_path, wait=wait, owner=run.run_id) if take_lock else nullcontext()
     with lock:
@@ -101,7 +102,7 @@ def refresh(
                 with timed("raw_checks"):
                     checks.append(check_raw(build_db, run.run_id, settings.data_docs_dir))
                 with timed("dbt"):
-                    dbt_counts = dbt_build(build_db, settings).counts
+                    dbt = dbt_build(build_db, settings)
                 with timed("mart_checks"):
                     checks.append(check_marts(build_db, run.run_id, settings.dbt_manifest, settings.data_docs_dir))
                 ops.with_ops(build_db, lambda con: ops.set_state(con, FINGERPRINT, fingerprint, run.run_id))
@@ -131,7 +132,7 @@ def refresh(
         run_id=run.run_id, db_path=str(published), files_seen=len(found), documents=batch.documents,
         facts=batch.facts, ingest_errors=[{"file": e.file, "reason": e.reason} for e in batch.errors],
         raw_rows={k: int(v) for k, v in raw_rows.items()}, mart_rows=mart_rows, checks=checks,
-        dbt_counts=dbt_counts,
+        dbt_counts=dbt.counts, dbt_by_type=dbt.by_type,
         data_docs=next((c.data_docs_index for c in reversed(checks) if c.data_docs_index), None),
         seconds=time.monotonic() - t0, files_unchanged=batch.unchanged,
         files_parsed=len(batch.parsed_sources), documents_removed=run.documents_removed,

@@ -32,6 +32,7 @@ class RefreshSummary:
     mart_rows: dict[str, int]
     checks: list[CheckSummary]
     dbt_counts: dict[str, int]
+    """dbt nodes per status (success, pass, warn, skipped)."""
     data_docs: str | None
     seconds: float
     files_unchanged: int = 0
@@ -42,6 +43,8 @@ class RefreshSummary:
     full_reason: str | None = None
     build_skipped: bool = False
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    dbt_by_type: dict[str, int] = field(default_factory=dict)
+    """dbt nodes per resource type (seed, model, test, unit_test)."""
 
     @property
     def checks_passed(self) -> int:

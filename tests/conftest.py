@@ -12,21 +12,19 @@ tests ingestion/readers/.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
+from contracts.settings import quiet_telemetry
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 # No telemetry or version pings from dbt / GX / Prefect during tests (CI has no network but the
-# package registries; a ping would only wait for its timeout).
-os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("DO_NOT_TRACK", "1")
-# The harness's server would otherwise write a telemetry session row while the flow writes too
-# ("sqlite3.OperationalError: database is locked" in the log, harmless but alarming).
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# package registries; a ping would only wait for its timeout). Without it the harness's server would
+# also write a telemetry session row while the flow writes ("sqlite3.OperationalError: database is
+# locked" in the log, harmless but alarming).
+quiet_telemetry()
 
 
 @pytest.fixture(scope="session")

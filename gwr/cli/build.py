@@ -16,10 +16,12 @@ from gwr.cli.options import CONTEXT_SETTINGS, db_option, json_option, max_bytes_
 
 
 def _quiet_prefect() -> None:
+    from contracts.settings import quiet_telemetry
+
     # Without PREFECT_API_URL, Prefect starts a temporary local API server for the run; on a small
     # machine it needs more than Prefect's default 20 s to come up.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    quiet_telemetry()  # the temporary Prefect server logs telemetry errors when offline
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -130,37 +132,61 @@ def serve(
 ) -> None:
     """Serve the refresh flow as a Prefect deployment on a schedule (nightly by default).
 
-    Runs in the foreground until stopped (Ctrl-C) and starts `refresh` at every tick of the cron
-    schedule: 02:00 Asia/Shanghai unless --cron / --timezone say otherwise. Each run is the same
-    as `gwr refresh` (incremental, quarantines bad files, publishes atomically); a tick that finds
-    a refresh still running waits for it. Needs a Prefect API: start one with
-    `prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api, then watch the runs
-    in the Prefect UI at http://127.0.0.1:4200.
-    """
-    from flows.serve import ScheduleError, build_deployment
+    Runs in the foreground until stopped (Ctrl-C or SIGTERM) and starts `refresh` at every tick
+    of the cron schedule: 02:00 Asia/Shanghai unless --cron / --timezone say otherwise. Each run
+    is the same as `gwr refresh` (incremental, quarantines bad files, publishes atomically); a tick
+    that finds a refresh still running waits for it.
 
+    It checks first that every --source exists (or is a URL or a readable manifest), that the
+    warehouse folder is writable and that the Prefect API answers, and exits 2 naming what is
+    wrong. It needs a Prefect API: start one with `prefect server start` and set
+    PREFECT_API_URL=http://127.0.0.1:4200/api, then watch the runs in the Prefect UI at
+    http://127.0.0.1:4200. On stop, the schedule is paused until the next `gwr serve`.
+    """
+    from contracts.settings import load_settings, quiet_telemetry
+    from flows.serve import (
+        ScheduleError, build_deployment, check_serve_inputs, next_run, prefect_api_problem,
+    )
+
+    quiet_telemetry()  # also for the runs it starts
     try:
+        settings = load_settings(db=db, sources=list(sources) or None, max_bytes=max_bytes)
         deployment = build_deployment(
-            sources=list(sources) or None, db=db, cron=cron, timezone=tz, name=name,
-            max_bytes=max_bytes, full=full,
+            sources=list(settings.sources), db=str(settings.db_path), cron=cron, timezone=tz,
+            name=name, max_bytes=settings.max_bytes, full=full,
         )
-    except ScheduleError as e:
+    except (ScheduleError, ValueError) as e:
         click.echo(f"gwr serve: {e}", err=True)
         sys.exit(2)
-    if not os.environ.get("PREFECT_API_URL"):
-        from prefect.settings import PREFECT_API_URL
+    problems = check_serve_inputs(list(settings.sources), settings.db_path)
+    api_problem = prefect_api_problem()
+    if api_problem:
+        problems.append(api_problem)
+    if problems:
+        click.echo("gwr serve: cannot serve the nightly refresh:", err=True)
+        for p in problems:
+            click.echo(f"  - {p}", err=True)
+        sys.exit(2)
 
-        if not PREFECT_API_URL.value():
-            click.echo(
-                "gwr serve: no Prefect API to serve to. Start one with `prefect server start` "
-                "and set PREFECT_API_URL=http://127.0.0.1:4200/api (or `prefect config set "
-                "PREFECT_API_URL=...`).", err=True,
-            )
-            sys.exit(2)
-    from prefect import serve as prefect_serve
+    from flows.serve import serve_until_stopped
 
     click.echo(
-        f"gwr serve: deployment refresh/{name}, cron '{cron}' ({tz}); "
-        f"parameters {json.dumps(deployment.parameters, ensure_ascii=False)}"
+        f"gwr serve: serving refresh/{name}: cron '{cron}' ({tz}), next run {next_run(cron, tz)}; "
+        f"warehouse {settings.db_path}; sources {', '.join(deployment.parameters['sources'])}. "
+        "Ctrl-C stops it."
     )
-    prefect_serve(deployment)
+    try:
+        outcome = serve_until_stopped(deployment, say=lambda m: click.echo(m, err=True))
+    except Exception as e:  # noqa: BLE001  (registering or serving failed: say so, no traceback)
+        click.echo(f"gwr serve failed: {type(e).__name__}: {e}", err=True)
+        sys.exit(1)
+    if outcome.signal_name is None:
+        click.echo("gwr serve: the runner stopped by itself", err=True)
+        sys.exit(1)
+    click.echo(
+        f"gwr serve: stopped ({outcome.signal_name}); "
+        + (f"the schedule of refresh/{name} is paused until the next `gwr serve`."
+           if outcome.schedule_paused else
+           "the Prefect API did not answer, so the schedule could not be paused."),
+        err=True,
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -15,8 +15,9 @@ from gwr.cli.options import CONTEXT_SETTINGS
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-    help="table: one line per fact, grouped by document, for reading. "
-    "json: every document with its metadata and all fact fields, for scripts.",
+    help="table: one line per fact, grouped by document, fitted to the terminal's width (long "
+    "evidence is cut with '…', or put whole on a line of its own when the terminal is narrow). "
+    "json: every document with its metadata and all fact fields, evidence complete, for scripts.",
 )
 def parse(files: tuple[Path, ...], fmt: str) -> None:
     """Print the facts extracted from report FILE(s), without touching the warehouse.
@@ -25,7 +26,7 @@ def parse(files: tuple[Path, ...], fmt: str) -> None:
     holding several reports is split into documents. Facts are targets (目标), actuals (完成情况)
     and rankings (排名), each with the sentence it came from as evidence.
     """
-    from gwr.cli.render import parsed_json, render_parsed
+    from gwr.cli.parse_view import render_json, render_table
     from ingestion.pipeline import parse_path  # pure Python: no Prefect, dbt or GX
 
     docs = []
@@ -37,10 +38,8 @@ def parse(files: tuple[Path, ...], fmt: str) -> None:
             failed += 1
             click.echo(f"error: {f}: {type(e).__name__}: {e}", err=True)
     if fmt == "json":
-        click.echo(json.dumps([parsed_json(d) for d in docs], ensure_ascii=False, indent=2, default=str))
+        click.echo(render_json(docs))
     else:
-        for d in docs:
-            click.echo(render_parsed(d))
-            click.echo("")
+        click.echo(render_table(docs, width=shutil.get_terminal_size().columns), nl=False)
     if failed:
         sys.exit(1)

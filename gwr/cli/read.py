@@ -47,7 +47,8 @@ def sql_cmd(query: str | None, db: str | None, fmt: str) -> None:
     The connection is read-only and sandboxed: only SELECT-like statements run (SELECT, WITH,
     FROM, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN); COPY, ATTACH, INSTALL/LOAD, SET, CREATE, INSERT
     are refused, and no file outside the warehouse (read_csv('/etc/passwd')) nor the network
-    can be reached. Exit code 1 when a query fails or is refused.
+    can be reached. Exit code 1 when the query fails or is refused, or, with queries piped in,
+    when any of them does; the interactive prompt exits 0 on .quit or Ctrl-D.
     """
     import duckdb
 
@@ -60,7 +61,8 @@ def sql_cmd(query: str | None, db: str | None, fmt: str) -> None:
         if query is None:
             interactive = sys.stdin.isatty() and sys.stdout.isatty()
             failures = repl(con, fmt, sys.stdin, sys.stdout, interactive)
-            sys.exit(1 if failures else 0)
+            # at the prompt each error was shown as it happened: leaving is not a failure
+            sys.exit(1 if failures and not interactive else 0)
         try:
             res = run_query(con, query)
         except SqlRefused as e:

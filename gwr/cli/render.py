@@ -1,4 +1,5 @@
-"""Text the commands print: the refresh summary and the facts of `gwr parse` (pure functions)."""
+"""What `gwr refresh` prints: the summary of a run (a pure function of flows.summary.RefreshSummary).
+`gwr parse`'s output is parse_view.py."""
 
 from __future__ import annotations
 
@@ -6,12 +7,18 @@ from typing import Any
 
 from gwr.table import format_table
 
+CHECK_STAGES = {"raw": "raw layer", "marts": "marts"}
+DBT_TYPES = {"seed": "seeds", "model": "models", "test": "data tests", "unit_test": "unit tests",
+             "snapshot": "snapshots"}
+DBT_OK = ("success", "pass")
+
 
 def render_summary(s: Any) -> str:
-    """`gwr refresh`'s summary of a flows.summary.RefreshSummary."""
-    mode = f"full: {s.full_reason}" if s.full else "incremental"
+    """`gwr refresh`'s summary of a flows.summary.RefreshSummary: every count says what it counts."""
     lines = [
-        f"refresh {s.run_id}: published {s.db_path} in {s.seconds:.1f} s ({mode})",
+        f"refresh {s.run_id}: published {s.db_path} in {s.seconds:.1f} s",
+        "  mode: " + (f"full rebuild, every source parsed ({s.full_reason})" if s.full
+                      else "incremental, only new and changed sources parsed"),
         f"  documents: {s.documents} parsed from {s.files_parsed} of {s.files_seen} "
         f"file(s), {s.facts} facts; {s.files_unchanged} file(s) unchanged, "
         f"{s.documents_removed} document(s) removed; {s.documents_total} in the warehouse"
@@ -25,90 +32,29 @@ def render_summary(s: Any) -> str:
                               indent="    ")[1:]
     if s.build_skipped:
         lines.append("  nothing changed: dbt build and checks skipped, marts left as published")
-    lines.append(
-        f"  data-quality checks: {s.checks_passed} passed, {s.checks_failed} failed"
-        + (" (non-blocking)" if s.checks_failed else "")
-    )
-    for c in s.checks:
-        lines.append(f"    {c.stage:<5} {c.suite}: {c.passed} passed, {c.failed} failed")
+    else:
+        lines.append(
+            f"  data-quality checks (Great Expectations): {s.checks_passed} passed, "
+            f"{s.checks_failed} failed" + (" (non-blocking)" if s.checks_failed else "")
+        )
+        for c in s.checks:
+            lines.append(f"    {CHECK_STAGES.get(c.stage, c.stage):<10} {c.passed} passed, {c.failed} failed")
     if s.dbt_counts:
-        lines.append("  dbt build: " + ", ".join(f"{n} {st}" for st, n in sorted(s.dbt_counts.items())))
+        lines.append("  dbt build: " + dbt_line(s.dbt_by_type, s.dbt_counts))
     lines.append(f"  Data Docs: {s.data_docs or '(none written)'}")
     if s.stage_seconds:
         lines.append("  seconds by stage: " + ", ".join(f"{k} {v:.1f}" for k, v in s.stage_seconds.items()))
     return "\n".join(lines)
 
 
-# ------------------------------------------------------------------------------------------ parse
-
-FACT_COLUMNS = [
-    ("kind", "kind"), ("region", "region"), ("year", "year"), ("period", None),
-    ("indicator", "indicator"), ("indicator_raw", "as written"), ("measure", "measure"),
-    ("value", "value"), ("unit", "unit"), ("comparator", "cmp"), ("rank", "rank"),
-    ("rank_scope", "scope"), ("evidence", "evidence"),
-]
-
-
-def fact_dict(doc: Any, fact: Any) -> dict:
-    row = fact.as_row() if hasattr(fact, "as_row") else dict(vars(fact))
-    row.setdefault("document_id", doc.document.document_id)
-    return row
-
-
-def _fmt(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return f"{v:g}"
-    if isinstance(v, bool):
-        return "yes" if v else ""
-    return str(v)
-
-
-def _period(f: dict) -> str:
-    a, b = f.get("period_start_month"), f.get("period_end_month")
-    if a is None and b is None:
-        return ""
-    return f"{a}-{b}" if a != b else f"{a}"
-
-
-def _value(f: dict) -> str:
-    if f.get("target_text"):
-        return f["target_text"]
-    v = _fmt(f.get("value"))
-    if f.get("value_high") is not None:
-        v += "~" + _fmt(f["value_high"])
-    if f.get("estimate"):
-        v += " (预计)"
-    return v
-
-
-def _cell(key: str, f: dict) -> str:
-    if key == "period":
-        return _period(f)
-    if key == "value":
-        return _value(f)
-    if key == "evidence":
-        ev = _fmt(f.get("evidence")).replace("\n", " ")
-        return ev if len(ev) <= 30 else ev[:29] + "…"
-    return _fmt(f.get(key))
-
-
-def render_parsed(d: Any) -> str:
-    """One parsed document for reading: a heading line, then one line per fact."""
-    doc = d.document
-    lines = [
-        f"== {doc.document_id}  region={doc.region or '?'}  kind={doc.kind or '?'}  "
-        f"year={doc.year or '?'}  target_year={doc.target_year or '?'}  {len(d.facts)} fact(s)"
-    ]
-    rows = [[_cell(k, fact_dict(d, fact)) for k, _ in FACT_COLUMNS] for fact in d.facts]
-    if rows:
-        lines += format_table([h or k for k, h in FACT_COLUMNS], rows, rule=True)
-    return "\n".join(lines)
-
-
-def parsed_json(d: Any) -> dict:
-    """One parsed document for scripts: its metadata (without the text) and every fact field."""
-    meta = d.document.as_row()
-    meta.pop("text", None)
-    return {"document": meta, "sentences": len(d.sentences), "facts": [fact_dict(d, f) for f in d.facts]}
+def dbt_line(by_type: dict[str, int], by_status: dict[str, int]) -> str:
+    """'238 nodes (4 seeds, 10 models, 218 data tests, 6 unit tests): all succeeded'."""
+    total = sum(by_status.values())
+    order = list(DBT_TYPES)
+    ranked = sorted(by_type.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0]))
+    kinds = ", ".join(f"{n} {DBT_TYPES.get(t, t)}" for t, n in ranked)
+    others = {k: n for k, n in by_status.items() if k not in DBT_OK}
+    outcome = "all succeeded" if not others else (
+        f"{total - sum(others.values())} succeeded, " + ", ".join(f"{n} {k}" for k, n in sorted(others.items()))
+    )
+    return f"{total} nodes" + (f" ({kinds})" if kinds else "") + f": {outcome}"

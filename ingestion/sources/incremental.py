@@ -112,10 +112,11 @@ def plan_sources(
     if full:
         reason = "--full was given"
     elif not state.raw_ok:
-        reason = "no raw layer in this layout yet" if state.raw_documents == 0 else "raw layout changed"
+        reason = ("first build: the warehouse has no raw layer yet" if state.raw_documents == 0
+                  else "the raw layer's layout changed")
         full = True
     elif state.raw_documents and not state.sources:
-        reason, full = "no incremental state recorded yet", True
+        reason, full = "no record yet of the sources parsed before", True
     else:
         old = {r.get("extractor_version") for r in state.sources.values() if r.get("status") == "loaded"}
         old |= state.extractor_versions

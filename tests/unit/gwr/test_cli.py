@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,54 @@ def test_parse_json(runner, corpus_dir):
     assert any(f["kind"] == "ranking" and f["indicator"] == "gdp" and f["rank"] == 13 for f in facts)
     for f in facts:
         assert f["evidence"]
+
+
+def _width(line: str) -> int:
+    from gwr.table import display_width
+
+    return display_width(line)
+
+
+@pytest.mark.parametrize("columns", [80, 100, 160, 240])
+def test_parse_table_fits_the_terminal_and_keeps_the_evidence(runner, corpus_dir, columns):
+    files = sorted(str(p) for p in corpus_dir.glob("*.txt"))
+    res = runner.invoke(cli, ["parse", *files], env={"COLUMNS": str(columns)})
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    too_wide = [line for line in lines if _width(line) > columns]
+    assert not too_wide, too_wide[:5]
+    docs = json.loads(runner.invoke(cli, ["parse", "--format", "json", *files]).output)
+    blocks = res.output.split("\n== ")[:]
+    assert len(blocks) == len(docs)
+    for block, doc in zip(blocks, docs):
+        rows = block.splitlines()
+        header = next(i for i, line in enumerate(rows) if line.startswith("kind"))
+        evidence = [" ".join(f["evidence"].split()) for f in doc["facts"]]
+        if rows[header].rstrip().endswith("evidence"):  # wide: the last column, cut with … if long
+            cells = [line.rstrip() for line in rows[header + 2:] if line.strip()]
+            assert len(cells) == len(evidence)
+            for line, ev in zip(cells, evidence):
+                assert line.endswith(ev) or (line.endswith("…") and ev.startswith(line[:-1].split("  ")[-1].strip())), (line, ev)
+        else:  # narrow: each fact's evidence whole, wrapped on the lines below it
+            below = "".join(line[4:] for line in rows if line.startswith("    "))
+            missing = [ev for ev in evidence if ev not in below]
+            assert not missing, missing[:5]
+
+
+def test_parse_json_keeps_every_evidence_whole(runner, corpus_dir):
+    from ingestion.pipeline import parse_path
+
+    path = corpus_dir / "003_6b340ccef4bd5f14.txt"
+    res = runner.invoke(cli, ["parse", "--format", "json", str(path)], env={"COLUMNS": "60"})
+    assert res.exit_code == 0
+    texts = {d.document.document_id: d.document.text for d in parse_path(path)}
+    docs = json.loads(res.output)
+    assert sum(len(d["facts"]) for d in docs) > 100
+    for d in docs:
+        text = texts[d["document"]["document_id"]]
+        for f in d["facts"]:
+            assert f["evidence"] == text[f["char_start"]:f["char_end"]], f
+
 
 def test_parse_missing_file_is_a_usage_error(runner, tmp_path):
     res = runner.invoke(cli, ["parse", str(tmp_path / "nope.txt")])
@@ -154,3 +203,42 @@ def test_help(command):
     r = gwr(command, "--help")
     assert r.exit_code == 0
     assert "--db" in r.output and len(r.output.splitlines()) > 6
+
+def test_sql_prompt_quits_with_0_after_a_refused_statement(tmp_path):
+    """At a real terminal (a pty), errors are shown as they happen; `.quit` is not a failure."""
+    import duckdb
+    import select
+
+    exe = Path(sys.executable).with_name("gwr")
+    if not exe.exists():
+        pytest.skip("gwr console script not installed next to this python")
+    db = tmp_path / "gwr.duckdb"
+    duckdb.connect(str(db)).close()
+    master, slave = os.openpty()
+    proc = subprocess.Popen([str(exe), "sql", "--db", str(db)], stdin=slave, stdout=slave,
+                            stderr=slave, close_fds=True, start_new_session=True)
+    os.close(slave)
+    seen = b""
+
+    def read_until(text: bytes, timeout: float = 60) -> None:
+        nonlocal seen
+        end = time.monotonic() + timeout
+        while text not in seen:
+            assert time.monotonic() < end, f"{text!r} not shown:\n{seen.decode(errors='replace')}"
+            if select.select([master], [], [], 0.5)[0]:
+                try:
+                    seen += os.read(master, 4096)
+                except OSError:  # the other side closed
+                    break
+
+    try:
+        read_until(b"gwr> ")
+        os.write(master, b"attach '/tmp/gwr-test-x.duckdb' as x;\n")
+        read_until(b"refused: ATTACH")
+        os.write(master, b".quit\n")
+        assert proc.wait(30) == 0, seen.decode(errors="replace")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    assert not Path("/tmp/gwr-test-x.duckdb").exists()
