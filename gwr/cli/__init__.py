@@ -6,7 +6,7 @@
     gwr sql [QUERY] | gwr status | gwr report --out DIR | gwr docs | gwr eval --gold PATH
 
 build.py (refresh, serve), parse.py, read.py (sql, status, report, docs, eval) hold the commands;
-options.py the shared options; render.py what they print. Heavy libraries (Prefect, dbt, Great
+options.py the shared options; render.py (the refresh summary) and parse_view.py what they print. Heavy libraries (Prefect, dbt, Great
 Expectations) are imported inside the commands that need them, so `gwr --help` starts fast.
 """
 
