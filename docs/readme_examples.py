@@ -16,7 +16,8 @@ The commands run as a newcomer runs them after the README's first steps: from th
 with the venv's `gwr` on PATH, no $GWR_* or $PREFECT_API_URL set (so `gwr refresh` starts a
 temporary Prefect server), the default warehouse ./warehouse/gwr.duckdb, a 100-column terminal.
 They run in a scratch folder that links sample_corpus/ and tests/ of this clone, and its path is
-shown as DISPLAY_ROOT. `--check` compares with run ids, times, dates, durations and sizes masked
+shown as DISPLAY_ROOT. A "Failed to send telemetry" on stderr (the temporary Prefect server of an
+offline machine, unless gwr turns telemetry off) fails the run. `--check` compares with run ids, times, dates, durations and sizes masked
 (they differ on every run) and spaces collapsed (column widths follow them);
 tests/integration/test_readme.py runs it, so the README cannot drift from what the commands print.
 """
@@ -128,8 +129,11 @@ EXAMPLES: dict[str, list[str | Run | tuple[str, Run]]] = {
 
 
 def _env(workdir: Path) -> dict[str, str]:
+    """A newcomer's shell: no $GWR_*, $PREFECT_* nor telemetry settings (gwr sets its own)."""
+    from flows.settings import TELEMETRY_OFF
+
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("GWR_", "PREFECT_")) and k not in ("VIRTUAL_ENV",)}
+           if not k.startswith(("GWR_", "PREFECT_")) and k not in ("VIRTUAL_ENV", *TELEMETRY_OFF)}
     env.update(
         PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}", COLUMNS="100", LINES="50",
         PREFECT_HOME=str(workdir / ".prefect"), PYTHONIOENCODING="utf-8",
@@ -145,6 +149,8 @@ def _run(run: Run, workdir: Path, env: dict[str, str]) -> str:
     )
     if res.returncode != 0 and not run.stderr:
         raise RuntimeError(f"{' '.join(run.args)} exited {res.returncode}:\n{res.stdout}\n{res.stderr}")
+    if "Failed to send telemetry" in (res.stderr or ""):  # the temporary Prefect server of gwr refresh
+        raise RuntimeError(f"{' '.join(run.args)}: Prefect telemetry is on:\n{res.stderr[-3000:]}")
     lines = res.stdout.rstrip("\n").splitlines()
     if run.head is not None and len(lines) > run.head:
         lines = lines[: run.head] + ["…"]
