@@ -130,7 +130,7 @@ EXAMPLES: dict[str, list[str | Run | tuple[str, Run]]] = {
 
 def _env(workdir: Path) -> dict[str, str]:
     """A newcomer's shell: no $GWR_*, $PREFECT_* nor telemetry settings (gwr sets its own)."""
-    from flows.settings import TELEMETRY_OFF
+    from contracts.settings import TELEMETRY_OFF
 
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("GWR_", "PREFECT_")) and k not in ("VIRTUAL_ENV", *TELEMETRY_OFF)}
