@@ -96,7 +96,7 @@ def _tree_rss(root: int) -> int:
 def _refresh(sources: list[str], db: Path, env: dict | None = None) -> tuple[dict, float, int]:
     """One `gwr refresh` in a subprocess: (summary, wall seconds, peak RSS of the process tree,
     sampled every 0.2 s: the pool's workers count too)."""
-    cmd = [sys.executable, "-m", "flows.cli", "refresh", "--json", "--db", str(db)]
+    cmd = [sys.executable, "-m", "gwr.cli", "refresh", "--json", "--db", str(db)]
     for s in sources:
         cmd += ["--source", s]
     t = time.perf_counter()
@@ -162,7 +162,7 @@ def part_d_sql(db: Path, repeats: int = 5) -> dict:
             times.append(time.perf_counter() - t)
             con.close()
         t = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "flows.cli", "sql", "--db", str(db), "--format", "csv", q],
+        proc = subprocess.run([sys.executable, "-m", "gwr.cli", "sql", "--db", str(db), "--format", "csv", q],
                               capture_output=True, text=True, cwd=ROOT)
         cmd_s = time.perf_counter() - t if proc.returncode == 0 else None
         out[name] = {"query_ms_median": round(statistics.median(times) * 1000, 1),

@@ -4,7 +4,7 @@ Public API (GX is imported lazily, only when a suite runs):
 
     from expectations.runner import run_suite, SuiteOutcome
     from expectations import QualityGateError
-    outcome = run_suite(build_db, "raw", run_id)   # or "marts"
+    outcome = run_suite(build_db, "raw", run_id)   # or "marts", manifest=<dbt's manifest.json>
     outcome.raise_for_blocking()
 """
 

@@ -1,5 +1,7 @@
-"""Orchestration for GWR Warehouse: the Prefect flow `refresh`, write-audit-publish, dbt and the `gwr` CLI.
+"""Orchestration for GWR Warehouse: the Prefect flow `refresh` (refresh.py) and its tasks
+(tasks.py), write-audit-publish (publish.py), the ops writer (ops.py), dbt (dbt.py), the skip
+decision (fingerprint.py) and the nightly deployment (serve.py).
 
 Importing this package is cheap: Prefect, dbt and Great Expectations are imported only by the modules
-that need them (`flows.refresh`, `flows.dbt`), never by `flows.cli` at import time.
+that need them. Nothing here imports the read side (gwr/).
 """

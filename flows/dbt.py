@@ -1,6 +1,6 @@
 """Run dbt in-process (dbtRunner) against one DuckDB file.
 
-`run_dbt_build(db_path, ...)` points the project's profile at `db_path` through GWR_DBT_DB_PATH,
+`run_dbt_build(db_path, ...)` points the project's profile at `db_path` through $GWR_DBT_DB_PATH,
 runs `dbt deps` (only when the project has packages.yml) and `dbt build`, closes dbt-duckdb's
 connection so that the caller can open the file again, and returns counts per status. A failed
 build raises DbtBuildError naming every failed node.
@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
+
+from contracts.settings import DBT_DB_PATH_VAR, DBT_TARGET_VAR
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +47,8 @@ class DbtBuildResult:
 
 
 @contextmanager
-def _env(**values: str) -> Iterator[None]:
+def scoped_env(**values: str) -> Iterator[None]:
+    """Set environment variables for the `with` block (dbt reads them: profiles.yml), then restore."""
     old = {k: os.environ.get(k) for k in values}
     os.environ.update(values)
     try:
@@ -90,7 +93,8 @@ def _status(r) -> str:
     return str(getattr(s, "value", s)).lower()
 
 
-def _invoke(args: list[str]):
+def invoke(args: list[str]):
+    """dbt, in-process (dbtRunner)."""
     from dbt.cli.main import dbtRunner
 
     log.info("dbt %s", " ".join(args))
@@ -125,20 +129,17 @@ def run_dbt_build(
     if quiet:
         flags.append("--quiet")
 
-    with _env(
-        GWR_DBT_DB_PATH=str(db_path),
-        GWR_DBT_TARGET=target,
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-    ):
+    with scoped_env(**{DBT_DB_PATH_VAR: str(db_path), DBT_TARGET_VAR: target,
+                       "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}):
         try:
             if (Path(project_dir) / "packages.yml").exists() or (
                 Path(project_dir) / "dependencies.yml"
             ).exists():
-                res = _invoke([*flags, "deps", "--project-dir", str(project_dir),
+                res = invoke([*flags, "deps", "--project-dir", str(project_dir),
                                "--profiles-dir", str(profiles_dir)])
                 if not res.success:
                     raise DbtBuildError(f"dbt deps failed: {res.exception or 'see dbt logs in ' + str(log_path)}")
-            res = _invoke([*flags, "build", *common, *(extra_args or [])])
+            res = invoke([*flags, "build", *common, *(extra_args or [])])
         finally:
             close_dbt_connections()
 

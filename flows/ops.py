@@ -1,114 +1,33 @@
-"""The `ops` schema: run history and quarantined input, written by the flow with plain DuckDB.
+"""The ops writer: run history, quarantined input and incremental state, written with plain DuckDB.
+
+The tables themselves are defined in contracts.tables (the one home of their columns).
 
 ops.runs           one row per refresh run (state running → succeeded | failed)
 ops.ingest_errors  one row per input file that could not be parsed (the run goes on without it)
-ops.dq_results     one row per expectation evaluated (written by expectations.runner, or here from
-                   a SuiteOutcome when the runner does not write it)
-ops.source_files   one row per source (file path or URL) ever ingested: its file hash, size and
-                   mtime, the extractor version and overrides it was parsed with, and whether it
-                   is loaded, quarantined or removed (the state of incremental refresh)
-ops.http_cache     one row per URL source: the ETag / Last-Modified validators of its last body
-                   and where that body is cached (<db dir>/.cache/http/)
-ops.state          key/value: `models_fingerprint`, the hash of the dbt project and the quality
-                   suites the published marts were built and checked with
-
-ops.runs columns: run_id, started, finished, state, documents_seen (report files discovered),
-documents_parsed (documents parsed in this run; a file holding N reports gives N; 0 when nothing
-changed), facts (facts loaded in this run), errors (files quarantined in ops.ingest_errors),
-message (summary or error), files_unchanged (sources skipped as unchanged), documents_removed
-(documents marked removed because their source is gone).
+ops.dq_results     one row per expectation evaluated (written by expectations.runner)
+ops.source_files   one row per source ever ingested: the state of incremental refresh
+ops.http_cache     one row per URL source: its validators and where its body is cached
+ops.state          key/value: `models_fingerprint` of the dbt project and quality suites
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import duckdb
 
-DDL = [
-    "CREATE SCHEMA IF NOT EXISTS ops",
-    """CREATE TABLE IF NOT EXISTS ops.runs (
-        run_id VARCHAR PRIMARY KEY,
-        started TIMESTAMP,
-        finished TIMESTAMP,
-        state VARCHAR,
-        documents_seen INTEGER,
-        documents_parsed INTEGER,
-        facts INTEGER,
-        errors INTEGER,
-        message VARCHAR
-    )""",
-    """CREATE TABLE IF NOT EXISTS ops.ingest_errors (
-        run_id VARCHAR,
-        file VARCHAR,
-        reason VARCHAR,
-        "at" TIMESTAMP
-    )""",
-    # added for incremental refresh: older warehouses get the columns on first use
-    "ALTER TABLE ops.runs ADD COLUMN IF NOT EXISTS files_unchanged INTEGER",
-    "ALTER TABLE ops.runs ADD COLUMN IF NOT EXISTS documents_removed INTEGER",
-    """CREATE TABLE IF NOT EXISTS ops.source_files (
-        source VARCHAR PRIMARY KEY,
-        local_path VARCHAR,
-        file_hash VARCHAR,
-        size BIGINT,
-        mtime_ns BIGINT,
-        overrides VARCHAR,
-        extractor_version VARCHAR,
-        status VARCHAR,
-        documents INTEGER,
-        reason VARCHAR,
-        first_seen TIMESTAMP,
-        changed_at TIMESTAMP,
-        checked_at TIMESTAMP,
-        removed_at TIMESTAMP,
-        run_id VARCHAR
-    )""",
-    """CREATE TABLE IF NOT EXISTS ops.http_cache (
-        url VARCHAR PRIMARY KEY,
-        etag VARCHAR,
-        last_modified VARCHAR,
-        body_path VARCHAR,
-        body_sha256 VARCHAR,
-        size BIGINT,
-        content_type VARCHAR,
-        fetched_at TIMESTAMP,
-        checked_at TIMESTAMP,
-        run_id VARCHAR
-    )""",
-    """CREATE TABLE IF NOT EXISTS ops.state (
-        key VARCHAR PRIMARY KEY,
-        value VARCHAR,
-        run_id VARCHAR,
-        updated_at TIMESTAMP
-    )""",
-]
+from contracts import tables as contract
+from contracts.tables import STATE_TABLES, columns, utcnow
+from ingestion.records import IngestError
 
-RUN_COLUMNS = (
-    "run_id", "started", "finished", "state", "documents_seen", "documents_parsed", "facts",
-    "errors", "message", "files_unchanged", "documents_removed",
-)
-SOURCE_FILE_COLUMNS = (
-    "source", "local_path", "file_hash", "size", "mtime_ns", "overrides", "extractor_version",
-    "status", "documents", "reason", "first_seen", "changed_at", "checked_at", "removed_at",
-    "run_id",
-)
-HTTP_CACHE_COLUMNS = (
-    "url", "etag", "last_modified", "body_path", "body_sha256", "size", "content_type",
-    "fetched_at", "checked_at", "run_id",
-)
-
-
-STATE_TABLES = {"source_files", "http_cache", "state"}
-"""Tables that describe the published raw layer: a failed run's rows must never be copied over."""
-
-
-def utcnow() -> dt.datetime:
-    """Naive UTC timestamp (what a DuckDB TIMESTAMP column holds)."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+RUN_COLUMNS = columns(contract.runs)
+SOURCE_FILE_COLUMNS = columns(contract.source_files)
+HTTP_CACHE_COLUMNS = columns(contract.http_cache)
+STATE_COLUMNS = columns(contract.state)
 
 
 @dataclass
@@ -129,16 +48,34 @@ class RunRow:
         return [getattr(self, c) for c in RUN_COLUMNS]
 
 
-@dataclass(frozen=True)
-class IngestError:
-    file: str
-    reason: str
-    at: dt.datetime
-
-
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    for stmt in DDL:
+    """Create the ops tables of contracts.tables when missing, and add the columns an older
+    warehouse's tables lack."""
+    for stmt in contract.ops_ddl():
         con.execute(stmt)
+    existing: dict[str, set[str]] = {}
+    for table, column in con.execute(
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = 'ops' AND table_catalog = current_database()"
+    ).fetchall():
+        existing.setdefault(table, set()).add(column)
+    for stmt in contract.ops_add_missing_columns(existing):
+        con.execute(stmt)
+
+
+def with_ops(db_path: Path, fn: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
+    """Open `db_path` read-write, make sure the ops tables exist, run `fn(con)`, close."""
+    con = duckdb.connect(str(db_path))
+    try:
+        ensure_schema(con)
+        return fn(con)
+    finally:
+        con.close()
+
+
+def new_run_id() -> str:
+    """Sortable and unique: 20250101T120000Z-1a2b3c4d."""
+    return utcnow().strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
 
 
 def upsert_run(con: duckdb.DuckDBPyConnection, row: RunRow) -> None:
@@ -182,27 +119,8 @@ def upsert_http_cache(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> int:
 
 
 def set_state(con: duckdb.DuckDBPyConnection, key: str, value: str, run_id: str) -> None:
-    _upsert(con, "state", ("key", "value", "run_id", "updated_at"),
+    _upsert(con, "state", STATE_COLUMNS,
             [{"key": key, "value": value, "run_id": run_id, "updated_at": utcnow()}])
-
-
-def read_table(db_path: Path, table: str, key: str) -> dict[str, dict]:
-    """Rows of ops.<table> by `key` from a DuckDB file opened read-only ({} when absent)."""
-    if not Path(db_path).exists():
-        return {}
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        exists = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'ops' "
-            "AND table_name = ?", [table],
-        ).fetchone()[0]
-        if not exists:
-            return {}
-        cur = con.execute(f'SELECT * FROM ops."{table}"')
-        names = [d[0] for d in cur.description]
-        return {r[names.index(key)]: dict(zip(names, r)) for r in cur.fetchall()}
-    finally:
-        con.close()
 
 
 def copy_run_rows(con: duckdb.DuckDBPyConnection, source_db: Path, run_id: str) -> dict[str, int]:
@@ -249,3 +167,26 @@ def copy_run_rows(con: duckdb.DuckDBPyConnection, source_db: Path, run_id: str) 
 
 def _sql_str(p: Path | str) -> str:
     return str(p).replace("'", "''")
+
+
+def warehouse_counts(db_path: Path) -> tuple[dict[str, int], int]:
+    """(rows per mart, live documents) of a warehouse file, opened read-only."""
+    from contracts.warehouse import live_documents, row_counts
+
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return row_counts(con, "marts"), live_documents(con)
+    finally:
+        con.close()
+
+
+def success_message(run: RunRow, checks: list, mart_rows: dict[str, int], build_skipped: bool) -> str:
+    """The ops.runs message of a successful run."""
+    return (
+        f"{run.documents_parsed} documents parsed ({run.files_unchanged} files unchanged, "
+        f"{run.documents_removed} documents removed), {run.facts} facts, "
+        + ("build skipped (nothing changed); " if build_skipped else
+           f"{sum(c.passed for c in checks)} checks passed, "
+           f"{sum(c.failed for c in checks)} failed; ")
+        + "marts: " + ", ".join(f"{k}={v}" for k, v in mart_rows.items())
+    )

@@ -7,13 +7,13 @@ in chunks so the per-file overhead stays flat as the corpus grows.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from contracts import settings
 from ingestion.records import ParsedDocument
 
 
@@ -59,16 +59,11 @@ def _warm() -> None:
     warm()
 
 
-def default_workers() -> int:
-    env = os.environ.get("GWR_WORKERS")
-    return max(1, int(env)) if env else max(1, os.cpu_count() or 1)
-
-
 def parse_files(paths: Iterable[Path | ParseJob], workers: int | None = None, min_parallel: int = 8) -> Iterator[ParseOutcome]:
     """Outcomes for the files (paths or ParseJobs), in their order. Few files are parsed
     in-process (a pool costs a jieba load per worker, ~1 s)."""
     paths = list(paths)
-    workers = default_workers() if workers is None else workers
+    workers = settings.workers() if workers is None else workers
     if workers <= 1 or len(paths) < min_parallel:
         for p in paths:
             yield parse_one(p)

@@ -15,9 +15,7 @@ from pathlib import Path
 
 import yaml
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SEEDS_DIR = REPO_ROOT / "dbt_project" / "seeds"
-RULES_DIR = Path(__file__).resolve().parent / "rules"
+from contracts.settings import RULES_DIR, SEEDS_DIR
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:

@@ -1,4 +1,5 @@
-"""The raw-layer records: one dataclass per raw table (see docs/ARCHITECTURE.md)."""
+"""The records ingestion hands on: one dataclass per raw table (columns in contracts/tables.py),
+and `IngestError`, a source that could not be used (a row of ops.ingest_errors)."""
 
 from __future__ import annotations
 
@@ -111,3 +112,12 @@ class ParsedDocument:
     document: DocumentRecord
     sentences: list[SentenceRecord] = field(default_factory=list)
     facts: list[FactRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class IngestError:
+    """A source that could not be ingested: its path or URL, why in plain words, and when."""
+
+    file: str
+    reason: str
+    at: dt.datetime

@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import sqlalchemy as sa
+
+from contracts.tables import RAW
 
 
 def query(db: Path, sql: str, params=None) -> list[tuple]:
@@ -30,3 +33,14 @@ def snapshot(db: Path, schemas: tuple[str, ...] = ("marts",)) -> dict[str, list[
         }
     finally:
         con.close()
+
+
+def create_raw_tables(db: Path) -> None:
+    """The raw tables of contracts.tables, empty, in the DuckDB file `db`."""
+    engine = sa.create_engine(f"duckdb:///{db}")
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"CREATE SCHEMA IF NOT EXISTS {RAW.schema}"))
+            RAW.create_all(conn)
+    finally:
+        engine.dispose()

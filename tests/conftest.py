@@ -1,29 +1,30 @@
-"""Shared fixtures.
+"""Fixtures and settings of the whole test suite.
+
+tests/unit/ holds the fast tests (no Prefect, dbt or Great Expectations; `pytest tests/unit`);
+tests/integration/ the ones that run flows, dbt or GX, marked `integration` here (deselect them
+with `-m "not integration"`). Each folder below mirrors a package: tests/unit/ingestion/test_readers.py
+tests ingestion/readers/.
 
 - `repo_root`, `corpus_dir`: where the code and the bundled sample corpus are.
-- `prefect_harness`: one Prefect test harness (temporary SQLite API database) for the whole
-  session. Without it a flow run with no PREFECT_API_URL starts a temporary Prefect server, 10-20 s
-  each time. Only tests that run a flow need it (`pytestmark = pytest.mark.usefixtures(
-  "prefect_harness")`); unit tests call a task's `.fn()` and need nothing.
+- the integration fixtures (Prefect harness, the shared small warehouse) are in
+  tests/integration/conftest.py.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
+from contracts.settings import quiet_telemetry
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 # No telemetry or version pings from dbt / GX / Prefect during tests (CI has no network but the
-# package registries; a ping would only wait for its timeout).
-os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("DO_NOT_TRACK", "1")
-# The harness's server would otherwise write a telemetry session row while the flow writes too
-# ("sqlite3.OperationalError: database is locked" in the log, harmless but alarming).
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# package registries; a ping would only wait for its timeout). Without it the harness's server would
+# also write a telemetry session row while the flow writes ("sqlite3.OperationalError: database is
+# locked" in the log, harmless but alarming).
+quiet_telemetry()
 
 
 @pytest.fixture(scope="session")
@@ -36,10 +37,11 @@ def corpus_dir(repo_root: Path) -> Path:
     return repo_root / "sample_corpus"
 
 
-@pytest.fixture(scope="session")
-def prefect_harness():
-    """Run flows against a temporary Prefect backend, shared by every test of the session."""
-    from prefect.testing.utilities import prefect_test_harness
+INTEGRATION = Path(__file__).resolve().parent / "integration"
 
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
+
+def pytest_collection_modifyitems(items) -> None:
+    """Mark every test under tests/integration/ `integration`."""
+    for item in items:
+        if INTEGRATION in Path(item.path).parents:
+            item.add_marker(pytest.mark.integration)

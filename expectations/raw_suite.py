@@ -1,0 +1,307 @@
+"""The raw suite: Great Expectations on the raw layer (raw.documents, raw.sentences, raw.facts), the
+one owner of the raw layer's checks (the marts are checked by the dbt project's tests).
+
+Derived columns are computed in DuckDB by each table's SELECT (texts compared there; only a
+one-character stand-in of each text reaches pandas, so memory stays small however large the
+corpus, BENCHMARKS.md), or in pandas by `prepare_raw` for frames built another way:
+`evidence_matches_text` and `text_matches_document` (the text at a row's offsets, with Python
+str indices, the indices the contract uses), `char_count_matches_text`, `content_hash_matches_text`,
+`fact_count`, `<column>__is_finite`.
+
+Dictionaries come from the dbt seeds (`units.csv` column `unit`, `indicators.csv` column
+`indicator`), so the suite and the marts share one source of truth.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from contracts.settings import SEEDS_DIR
+from expectations.checks import Check, Frames, SuiteSpec, TableSpec
+
+FACT_KINDS = ("target", "actual", "ranking")
+MEASURES = ("growth_pct", "level", "rate_pct", "completion_pct", "qualitative")
+COMPARATORS = ("approx", "min", "max", "range", "exact")
+DOCUMENT_KINDS = ("work_report", "progress_notice")
+RANK_DIRECTIONS = ("top", "bottom")
+MIN_YEAR = 1990
+
+
+# --------------------------------------------------------------------------------------------
+# Dictionaries (dbt seeds)
+# --------------------------------------------------------------------------------------------
+
+
+def _seed_column(filename: str, column: str, seeds_dir: Path | None = None) -> tuple[str, ...]:
+    path = (seeds_dir or SEEDS_DIR) / filename
+    if not path.exists():
+        raise FileNotFoundError(
+            f"quality suites need the dbt seed {path} (column {column!r}); it is missing"
+        )
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if column not in (reader.fieldnames or []):
+            raise ValueError(f"seed {path} has no column {column!r} (has {reader.fieldnames})")
+        values = {(row.get(column) or "").strip() for row in reader}
+    values.discard("")
+    return tuple(sorted(values))
+
+
+def standard_units(seeds_dir: Path | None = None) -> tuple[str, ...]:
+    """The standard units: distinct values of `unit` in seeds/units.csv."""
+    return _seed_column("units.csv", "unit", seeds_dir)
+
+
+def indicator_codes(seeds_dir: Path | None = None) -> tuple[str, ...]:
+    """Indicator codes: column `indicator` of seeds/indicators.csv."""
+    return _seed_column("indicators.csv", "indicator", seeds_dir)
+
+
+def max_year() -> int:
+    return dt.date.today().year + 1
+
+
+# --------------------------------------------------------------------------------------------
+# Derived columns (pure pandas, run after the DuckDB connection is closed)
+# --------------------------------------------------------------------------------------------
+
+
+def _slice_matches(texts: pd.Series, starts: pd.Series, ends: pd.Series, expected: pd.Series) -> list:
+    """Per row: expected == text[start:end] (Python str indices); False when anything is missing."""
+    out = []
+    for text, s, e, exp in zip(texts, starts, ends, expected):
+        if not isinstance(text, str) or not isinstance(exp, str) or pd.isna(s) or pd.isna(e):
+            out.append(False)
+            continue
+        s, e = int(s), int(e)
+        out.append(0 <= s < e <= len(text) and text[s:e] == exp)
+    return out
+
+
+def _with_document_text(df: pd.DataFrame, docs: pd.DataFrame | None) -> pd.DataFrame:
+    """Add `_doc_text`, `doc_char_count` and `document_exists` by document_id (left join)."""
+    df = df.copy()
+    if docs is None or "document_id" not in df.columns or "document_id" not in docs.columns:
+        df["_doc_text"] = None
+        df["doc_char_count"] = float("nan")
+        df["document_exists"] = False
+        return df
+    text_col = "text" if "text" in docs.columns else "document_text"
+    d = docs.drop_duplicates("document_id").set_index("document_id")
+    texts = d[text_col] if text_col in d.columns else pd.Series(dtype=object)
+    df["_doc_text"] = df["document_id"].map(texts).astype(object)
+    df["document_exists"] = df["document_id"].isin(d.index)
+    if "char_count" in d.columns:
+        df["doc_char_count"] = pd.to_numeric(df["document_id"].map(d["char_count"]), errors="coerce")
+    else:
+        df["doc_char_count"] = df["_doc_text"].map(lambda t: len(t) if isinstance(t, str) else float("nan"))
+    return df
+
+
+def _offset_columns(df: pd.DataFrame, docs: pd.DataFrame | None, value_col: str, flag: str) -> pd.DataFrame:
+    if flag in df.columns:  # computed in DuckDB by the table's SQL
+        return df
+    df = _with_document_text(df, docs)
+    needed = {"char_start", "char_end", value_col}
+    if needed <= set(df.columns):
+        df[flag] = _slice_matches(df["_doc_text"], df["char_start"], df["char_end"], df[value_col])
+    else:
+        df[flag] = False
+    return df.drop(columns=["_doc_text"])
+
+
+def _live_docs_sql(existing: dict[str, list[str]]) -> str:
+    live = "WHERE removed_at IS NULL" if "removed_at" in existing.get("raw.documents", []) else ""
+    return f"(SELECT document_id, text, char_count FROM raw.documents {live})"
+
+
+def _slice_sql(alias: str, value_col: str) -> str:
+    """DuckDB's substring counts characters (code points), as Python str indices do."""
+    return (f"coalesce({alias}.char_start >= 0 AND {alias}.char_start < {alias}.char_end "
+            f"AND {alias}.char_end <= d.char_count "
+            f"AND substring(d.text, {alias}.char_start + 1, {alias}.char_end - {alias}.char_start) "
+            f"= {alias}.{value_col}, false)")
+
+
+def documents_sql(existing: dict[str, list[str]]) -> str:
+    cols = existing.get("raw.documents", [])
+    live = "WHERE t.removed_at IS NULL" if "removed_at" in cols else ""
+    return (
+        "SELECT t.* EXCLUDE (text), left(t.text, 1) AS text, "
+        "coalesce(length(t.text) = t.char_count, false) AS char_count_matches_text, "
+        "coalesce(sha256(t.text) = t.content_hash, false) AS content_hash_matches_text, "
+        "coalesce(n.fact_count, 0) AS fact_count "
+        "FROM raw.documents t LEFT JOIN (SELECT document_id, count(*) AS fact_count FROM raw.facts "
+        f"GROUP BY 1) n USING (document_id) {live}"
+    )
+
+
+def sentences_sql(existing: dict[str, list[str]]) -> str:
+    return (
+        "SELECT t.* EXCLUDE (text), left(t.text, 1) AS text, d.document_id IS NOT NULL AS document_exists, "
+        f"d.char_count AS doc_char_count, {_slice_sql('t', 'text')} AS text_matches_document "
+        f"FROM raw.sentences t LEFT JOIN {_live_docs_sql(existing)} d USING (document_id)"
+    )
+
+
+def facts_sql(table: str, finite: tuple[str, ...] = ()) -> Callable[[dict[str, list[str]]], str]:
+    def build(existing: dict[str, list[str]]) -> str:
+        extra = "".join(
+            f", CASE WHEN t.{c} IS NULL THEN NULL ELSE isfinite(CAST(t.{c} AS DOUBLE)) END AS {c}__is_finite"
+            for c in finite if c in existing.get(table, [])
+        )
+        return (
+            f"SELECT t.*, d.document_id IS NOT NULL AS document_exists, d.char_count AS doc_char_count, "
+            f"{_slice_sql('t', 'evidence')} AS evidence_matches_text{extra} "
+            f"FROM {table} t LEFT JOIN {_live_docs_sql(existing)} d USING (document_id)"
+        )
+
+    return build
+
+
+def _live(docs):
+    """raw.documents without the documents marked removed (incremental refresh keeps their row)."""
+    if docs is not None and "removed_at" in docs.columns:
+        return docs[docs["removed_at"].isna()].reset_index(drop=True)
+    return docs
+
+
+def prepare_raw(frames: Frames) -> Frames:
+    frames = dict(frames)
+    if frames.get("raw.documents") is not None:
+        frames["raw.documents"] = _live(frames["raw.documents"])
+    out = dict(frames)
+    docs = frames.get("raw.documents")
+    facts = frames.get("raw.facts")
+    sents = frames.get("raw.sentences")
+    if docs is not None:
+        docs = docs.copy()
+        if "text" in docs.columns and "char_count_matches_text" not in docs.columns:
+            docs["char_count_matches_text"] = [
+                isinstance(t, str) and not pd.isna(n) and int(n) == len(t)
+                for t, n in zip(docs["text"], docs.get("char_count", pd.Series([None] * len(docs))))
+            ]
+            docs["content_hash_matches_text"] = [
+                isinstance(t, str) and h == hashlib.sha256(t.encode("utf-8")).hexdigest()
+                for t, h in zip(docs["text"], docs.get("content_hash", pd.Series([None] * len(docs))))
+            ]
+        if "fact_count" in docs.columns:
+            pass
+        elif facts is not None and "document_id" in facts.columns and "document_id" in docs.columns:
+            counts = facts.groupby("document_id").size()
+            docs["fact_count"] = docs["document_id"].map(counts).fillna(0).astype("int64")
+        else:
+            docs["fact_count"] = 0
+        out["raw.documents"] = docs
+    if facts is not None:
+        out["raw.facts"] = _offset_columns(facts, frames.get("raw.documents"), "evidence", "evidence_matches_text")
+    if sents is not None:
+        out["raw.sentences"] = _offset_columns(sents, frames.get("raw.documents"), "text", "text_matches_document")
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Raw suite
+# --------------------------------------------------------------------------------------------
+
+
+def _offset_checks(table: str, text_flag: str, text_note: str) -> list[Check]:
+    return [
+        Check(table, "ExpectColumnValuesToNotBeNull", {"column": "char_start"}),
+        Check(table, "ExpectColumnValuesToNotBeNull", {"column": "char_end"}),
+        Check(table, "ExpectColumnValuesToBeBetween", {"column": "char_start", "min_value": 0},
+              note="char_start >= 0"),
+        Check(table, "ExpectColumnPairValuesAToBeGreaterThanB",
+              {"column_A": "char_end", "column_B": "char_start", "or_equal": False},
+              note="char_start < char_end"),
+        Check(table, "ExpectColumnPairValuesAToBeGreaterThanB",
+              {"column_A": "doc_char_count", "column_B": "char_end", "or_equal": True},
+              note="char_end <= the document's char_count"),
+        Check(table, "ExpectColumnValuesToBeInSet", {"column": "document_exists", "value_set": [True]},
+              note="every row belongs to a document in raw.documents"),
+        Check(table, "ExpectColumnValuesToBeInSet", {"column": text_flag, "value_set": [True]},
+              note=text_note),
+    ]
+
+
+def raw_suite(seeds_dir: Path | None = None) -> SuiteSpec:
+    units = standard_units(seeds_dir)
+    indicators = indicator_codes(seeds_dir)
+    y1 = max_year()
+    D, S, F = "raw.documents", "raw.sentences", "raw.facts"
+    checks: list[Check] = [
+        # raw.documents
+        Check(D, "ExpectTableRowCountToBeBetween", {"min_value": 1}, note="at least one document"),
+        Check(D, "ExpectColumnValuesToNotBeNull", {"column": "document_id"}),
+        Check(D, "ExpectColumnValuesToBeUnique", {"column": "document_id"}),
+        Check(D, "ExpectColumnValuesToNotBeNull", {"column": "text"}),
+        Check(D, "ExpectColumnValueLengthsToBeBetween", {"column": "text", "min_value": 1},
+              note="text not empty"),
+        Check(D, "ExpectColumnValuesToBeInSet", {"column": "char_count_matches_text", "value_set": [True]},
+              note="char_count == len(text)"),
+        Check(D, "ExpectColumnValuesToBeInSet", {"column": "kind", "value_set": list(DOCUMENT_KINDS)}),
+        Check(D, "ExpectColumnValuesToBeBetween", {"column": "year", "min_value": MIN_YEAR, "max_value": y1}),
+        Check(D, "ExpectColumnValuesToBeBetween",
+              {"column": "target_year", "min_value": MIN_YEAR, "max_value": y1}),
+        Check(D, "ExpectColumnValuesToBeInSet", {"column": "content_hash_matches_text", "value_set": [True]},
+              blocking=False, note="content_hash == sha256(text)"),
+        Check(D, "ExpectColumnValuesToBeBetween", {"column": "fact_count", "min_value": 1},
+              blocking=False, note="warn: a document without any fact"),
+        # raw.sentences
+        Check(S, "ExpectColumnValuesToNotBeNull", {"column": "document_id"}),
+        Check(S, "ExpectColumnValuesToNotBeNull", {"column": "sentence_no"}),
+        Check(S, "ExpectCompoundColumnsToBeUnique", {"column_list": ["document_id", "sentence_no"]}),
+        Check(S, "ExpectColumnValuesToBeBetween", {"column": "sentence_no", "min_value": 0}),
+        Check(S, "ExpectColumnValuesToNotBeNull", {"column": "text"}),
+        Check(S, "ExpectColumnValueLengthsToBeBetween", {"column": "text", "min_value": 1},
+              note="text not empty"),
+        *_offset_checks(S, "text_matches_document", "text == document text[char_start:char_end]"),
+        # raw.facts
+        Check(F, "ExpectColumnValuesToNotBeNull", {"column": "fact_id"}),
+        Check(F, "ExpectColumnValuesToBeUnique", {"column": "fact_id"}),
+        Check(F, "ExpectColumnValuesToNotBeNull", {"column": "document_id"}),
+        Check(F, "ExpectColumnValuesToNotBeNull", {"column": "kind"}),
+        Check(F, "ExpectColumnValuesToBeInSet", {"column": "kind", "value_set": list(FACT_KINDS)}),
+        Check(F, "ExpectColumnValuesToNotBeNull", {"column": "measure"}),
+        Check(F, "ExpectColumnValuesToBeInSet", {"column": "measure", "value_set": list(MEASURES)}),
+        Check(F, "ExpectColumnValuesToBeInSet", {"column": "value__is_finite", "value_set": [True]},
+              note="value finite where not null (no inf/NaN)"),
+        Check(F, "ExpectColumnValuesToBeInSet", {"column": "value_high__is_finite", "value_set": [True]},
+              note="value_high finite where not null (no inf/NaN)"),
+        Check(F, "ExpectColumnValuesToBeInSet", {"column": "unit", "value_set": list(units)},
+              note="standard units from seeds/units.csv"),
+        Check(F, "ExpectColumnValuesToBeInSet", {"column": "indicator", "value_set": list(indicators)},
+              note="codes from seeds/indicators.csv (NULL allowed: unknown indicator)"),
+        Check(F, "ExpectColumnValuesToBeBetween", {"column": "year", "min_value": MIN_YEAR, "max_value": y1}),
+        Check(F, "ExpectColumnValuesToBeBetween", {"column": "period_start_month", "min_value": 1, "max_value": 12}),
+        Check(F, "ExpectColumnValuesToBeBetween", {"column": "period_end_month", "min_value": 1, "max_value": 12}),
+        Check(F, "ExpectColumnValuesToBeInSet", {"column": "comparator", "value_set": list(COMPARATORS)}),
+        Check(F, "ExpectColumnValuesToBeBetween", {"column": "rank", "min_value": 1}),
+        Check(F, "ExpectColumnValuesToBeInSet", {"column": "rank_direction", "value_set": list(RANK_DIRECTIONS)}),
+        Check(F, "ExpectColumnValuesToNotBeNull", {"column": "evidence"}),
+        *_offset_checks(F, "evidence_matches_text", "evidence == document text[char_start:char_end]"),
+        # warnings
+        Check(F, "ExpectColumnValuesToNotBeNull", {"column": "year"}, blocking=False,
+              note="warn: the year of a fact could not be told; it stays in raw and leaves the marts"),
+        Check(F, "ExpectColumnValuesToBeBetween", {"column": "value", "min_value": -100, "max_value": 1000},
+              blocking=False, where=("measure", "==", "growth_pct"),
+              note="warn: implausible growth rate"),
+    ]
+    return SuiteSpec(
+        name="raw",
+        tables=[
+            TableSpec(D, index_columns=("document_id",), sql=documents_sql),
+            TableSpec(S, index_columns=("document_id", "sentence_no"), sql=sentences_sql),
+            TableSpec(F, index_columns=("fact_id", "document_id"), finite_columns=("value", "value_high"),
+                      sql=facts_sql(F, ("value", "value_high"))),
+        ],
+        checks=checks,
+        prepare=prepare_raw,
+        dictionaries={"unit": units, "indicator": indicators},
+    )

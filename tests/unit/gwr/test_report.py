@@ -1,0 +1,44 @@
+"""gwr.report's pure parts: how values read, the chart geometry, and the templates rendering (on
+hand-made rows; the whole report on a real warehouse is tests/integration/gwr/test_report.py)."""
+
+from __future__ import annotations
+
+from gwr.report import charts, format as fmt
+from gwr.report.pages import render
+
+ROW = {
+    "province": "湖北省", "region": "咸宁市", "year": 2022, "indicator": "gdp", "name_zh": "地区生产总值",
+    "is_headline": True, "measure": "growth_pct", "unit": "%", "target_value": 8.0, "target_value_high": None,
+    "comparator": "approx", "actual_value": 4.4, "actual_period_start_month": 1, "actual_period_end_month": 9,
+    "actual_estimate": False, "gap": -3.6, "is_met": False, "is_full_year": False, "target_fact_id": "f1",
+    "target_document_id": "000", "target_evidence": "地区生产总值增长8%左右", "actual_fact_id": "f2",
+    "actual_document_id": "000", "actual_evidence": "比上年同期增长4.4%",
+}
+
+
+def test_values_read_as_written():
+    assert fmt.target_text(ROW) == "≈8%"
+    assert fmt.actual_text(ROW) == "4.4%"
+    assert fmt.period_text(ROW) == "1–9月"
+    assert fmt.num(1321.29) == "1,321.29" and fmt.num(3191) == "3,191" and fmt.num(None) == ""
+    assert fmt.status(ROW) == ("bad", "not met")
+    assert fmt.target_text(dict(ROW, comparator="max", target_value=None, target_value_high=3.5)) == "≤3.5%"
+
+
+def test_bullet_chart_clips_an_outlier_with_an_arrow():
+    rows = [ROW, dict(ROW, region="彬州市", actual_value=245.0, target_fact_id="f3")]
+    c = charts.bullet_chart(rows, "gdp")
+    assert len(c.rows) == 2 and c.rows[0].arrow is None and c.rows[1].arrow
+    assert c.rows[1].bar[0] + c.rows[1].bar[1] <= charts.LABEL_W + charts.PLOT_W + 1e-6
+    assert c.rows[0].tick_x > c.zero_x  # the 8% target right of zero
+    assert [label for _, label in c.ticks][:2] == ["0", "5"]
+
+
+def test_templates_escape_and_show_every_number_with_its_evidence():
+    html = render("attainment.html.j2", "Attainment", script="attainment.js",
+                  rows=[dict(ROW, region="<b>咸宁市</b>")], charts=[], headings=[("region", "text")],
+                  provinces=["湖北省"], regions=["咸宁市"], indicators=["gdp"], indicator_names={}, years=[2022])
+    assert "<b>咸宁市</b>" not in html and "&lt;b&gt;咸宁市&lt;/b&gt;" in html
+    assert "<q>地区生产总值增长8%左右</q>" in html and "<q>比上年同期增长4.4%</q>" in html
+    assert 'data-sort="-3.6"' in html and "document.body.setAttribute('data-js', 'ready')" in html
+    assert "None" not in html  # a NULL is an empty cell
