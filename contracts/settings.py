@@ -13,6 +13,7 @@
 | GWR_HTTP_RETRIES       | 3                        | retries of failed downloads (Prefect task retries) |
 | GWR_HTTP_RETRY_DELAY   | 2                        | first retry delay in s; doubles each retry     |
 | GWR_WORKERS            | all cores                | parser processes                               |
+| GWR_PARSE_BUDGET       | 60                       | seconds one document may take to parse; longer is quarantined |
 
 `quiet_telemetry()` turns off the usage pings of Prefect (its servers log "Failed to send
 telemetry" errors when offline), dbt and GX for this process and every process it starts.
@@ -39,7 +40,7 @@ DBT_PROJECT_DIR = ROOT / "dbt_project"
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 """The dictionaries (indicators, aliases, units, regions): dbt seeds, read by the extractor too."""
 RULES_DIR = ROOT / "ingestion" / "rules"
-"""The extraction rules (patterns.yaml, compounds.yaml)."""
+"""The extraction and metadata rules (vocabulary, frames, rankings, metadata, characters, compounds)."""
 SAMPLE_CORPUS_DIR = ROOT / "sample_corpus"
 EXPECTATIONS_DIR = ROOT / "expectations"
 REPORT_TEMPLATES_DIR = ROOT / "gwr" / "report" / "templates"
@@ -83,6 +84,15 @@ def max_bytes_from_env(default: int = MAX_BYTES_DEFAULT) -> int:
     """$GWR_MAX_BYTES (plain bytes, or with a K/M/G suffix), else `default`."""
     raw = os.environ.get("GWR_MAX_BYTES")
     return parse_size(raw) if raw else default
+
+
+PARSE_BUDGET_DEFAULT = 60.0
+
+
+def parse_budget() -> float:
+    """Seconds one document may take to parse before it is quarantined: $GWR_PARSE_BUDGET, else 60."""
+    env = os.environ.get("GWR_PARSE_BUDGET")
+    return float(env) if env else PARSE_BUDGET_DEFAULT
 
 
 def workers() -> int:

@@ -24,11 +24,12 @@ import pandas as pd
 
 from contracts.settings import SEEDS_DIR
 from expectations.checks import Check, Frames, SuiteSpec, TableSpec
+from contracts import codes
 
 FACT_KINDS = ("target", "actual", "ranking")
 MEASURES = ("growth_pct", "level", "rate_pct", "completion_pct", "qualitative")
 COMPARATORS = ("approx", "min", "max", "range", "exact")
-DOCUMENT_KINDS = ("work_report", "progress_notice")
+DOCUMENT_KINDS = codes.DOCUMENT_KINDS
 RANK_DIRECTIONS = ("top", "bottom")
 MIN_YEAR = 1990
 

@@ -26,7 +26,9 @@ from ingestion import EXTRACTOR_VERSION
 from ingestion.extract import decide
 from ingestion.extract.context import DocState, read_sentence, ref_year
 from ingestion.extract.frames import year_marks
-from ingestion.extract.figures import Draft, cpi_levels, figures, flat_figures, to_record
+from ingestion.extract.drafts import Draft, to_record
+from ingestion.extract.extra_figures import cpi_levels, flat_figures
+from ingestion.extract.figures import figures
 from ingestion.extract.mentions import indicator_mentions, qualifier
 from ingestion.extract.numbers import find_numbers
 from ingestion.extract.qualitative import qualitative_targets

@@ -40,12 +40,18 @@ class YearMark:
     year: int
 
 
+# An inline year further back than this from the document's own year is a historical reference
+# (有气象记录的1964年以来), not the year of a figure after it; a five-year review goes back six.
+YEARS_BACK, YEARS_AHEAD = 7, 2
+
+
 def year_marks(s: str, ref_year: int | None, R: Rules) -> list[YearMark]:
     """Every year a sentence names for what follows: inline years (2019年,…) and years said
     relative to the document (去年, 今年 against its reference year), in order."""
     if "年" not in s and "五末" not in s and "五期末" not in s:
         return []  # every year mark has one of these (2019年, 去年, 十三五末)
-    marks = [YearMark(m.start(), int(m.group(1))) for m in R.inline_year_re.finditer(s)]
+    marks = [YearMark(m.start(), int(m.group(1))) for m in R.inline_year_re.finditer(s)
+             if ref_year is None or ref_year - YEARS_BACK <= int(m.group(1)) <= ref_year + YEARS_AHEAD]
     marks += [YearMark(m.start(), R.plan_period_ends[m.group(0)]) for m in R.plan_period_re.finditer(s)]
     if ref_year is not None:
         marks += [YearMark(m.start(), ref_year + R.relative_years[m.group(0)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ingestion.extract import decide
 from ingestion.extract.clauses import clause_bounds, strip_gap
 from ingestion.extract.context import DocState, Sentence
-from ingestion.extract.figures import Draft
+from ingestion.extract.drafts import Draft
 from ingestion.extract.mentions import qualifier
 from ingestion.extract.rules import Rules
 

@@ -8,7 +8,7 @@ import re
 from ingestion.extract import decide
 from ingestion.extract.clauses import CJK, PHRASE_SEPARATORS, clause_bounds, strip_gap
 from ingestion.extract.context import DocState, Sentence
-from ingestion.extract.figures import MAX_EVIDENCE, Draft, subject_of
+from ingestion.extract.drafts import MAX_EVIDENCE, Draft, subject_of
 from ingestion.extract.mentions import Mention
 from ingestion.extract.regions import region_before
 from ingestion.extract.rules import Rules

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Mapping
@@ -24,7 +23,7 @@ from ingestion.parse.cn_numerals import cn_to_int
 from ingestion.parse.region import LevelWords, infer_region
 from ingestion.rulefiles import integer, load_rules_file, mapping_of, months, records, regex, regexes, words
 
-KINDS = ("work_report", "plan", "progress_notice", "stats_release")
+from contracts.codes import DOCUMENT_KINDS as KINDS  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -197,15 +196,15 @@ _FIGURE_RE = re.compile(r"\d\s*(?:%|亿元|万元|万人|元)")
 
 
 def _period_named(text: str, M: MetaRules) -> tuple[int, int] | None:
-    for rx, months in M.head_periods:
+    for rx, spec in M.head_periods:
         pm = rx.search(text)
         if pm:
-            if months == "to_month":
+            if spec == "to_month":
                 last = cn_to_int(pm.group(1))
                 if last and 1 <= last <= 12:
                     return (1, last)
                 continue
-            return tuple(months)
+            return tuple(spec)
     return None
 
 
@@ -256,8 +255,8 @@ def apply_overrides(meta: DocMeta, overrides: Mapping[str, Any] | None) -> DocMe
         return meta
     region = overrides.get("region") or meta.region
     kind = overrides.get("kind") or meta.kind
-    year = overrides.get("year", meta.year)
-    target_year = overrides.get("target_year")
+    year = _int_or_none(overrides.get("year", meta.year))
+    target_year = _int_or_none(overrides.get("target_year"))
     if target_year is None:
         if "year" in overrides or "kind" in overrides:
             target_year = (year + 1 if kind in ("work_report", "plan") else year) if year is not None else None
@@ -271,5 +270,19 @@ def apply_overrides(meta: DocMeta, overrides: Mapping[str, Any] | None) -> DocMe
         meta, region=region, kind=kind, year=year, target_year=target_year,
         region_source="manifest" if overrides.get("region") else meta.region_source,
         year_source="manifest" if ("year" in overrides or "target_year" in overrides) else meta.year_source,
-        ref_year=meta.ref_year if meta.ref_year is not None else target_year,
+        ref_year=_ref_year(meta, kind, year, target_year, "year" in overrides or "target_year" in overrides),
     )
+
+
+def _int_or_none(v: Any) -> int | None:
+    return None if v in (None, "") else int(v)
+
+
+def _ref_year(meta: DocMeta, kind: str | None, year: int | None, target_year: int | None, years_given: bool) -> int | None:
+    """The year the document was given: its date's, else (years given by a manifest, or none
+    inferred) the target year of a report or the year of a notice."""
+    if meta.published_date is not None:
+        return meta.published_date.year
+    if years_given or meta.ref_year is None:
+        return target_year if kind in ("work_report", "plan") else year
+    return meta.ref_year

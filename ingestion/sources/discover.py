@@ -8,7 +8,7 @@ manifest in YAML (a `.yaml`/`.yml` file) listing any of those with per-entry ove
       - path: reports/2022-q3.txt     # relative to the manifest's folder; a folder or glob too
         region: 咸宁市                 # overrides the region inferred from the text
         year: 2022                     # the year the document reports results for
-        kind: progress_notice          # work_report | progress_notice
+        kind: progress_notice          # work_report | plan | progress_notice | stats_release
       - url: https://example.gov.cn/zwgk/2023.html
         region: 彬州市
         target_year: 2023              # optional; default year+1 for work reports, else year
@@ -25,10 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from ingestion.readers import REPORT_SUFFIXES
+from contracts.codes import DOCUMENT_KINDS
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
 OVERRIDE_KEYS = ("region", "year", "kind", "target_year")
-KINDS = ("work_report", "progress_notice")
+KINDS = DOCUMENT_KINDS
 
 
 class NoInputError(RuntimeError):

@@ -27,7 +27,7 @@ PACKAGES = ("contracts", "flows", "gwr", "ingestion", "expectations")
 BUNDLED = (
     "dbt_project/dbt_project.yml", "dbt_project/profiles.yml", "dbt_project/seeds/regions.csv",
     "dbt_project/models/marts/_models.yml", "dbt_project/tests/generic/not_empty.sql",
-    "ingestion/rules/patterns.yaml", "ingestion/rules/compounds.yaml",
+    "ingestion/rules/vocabulary.yaml", "ingestion/rules/compounds.yaml",
     "sample_corpus/000_500ad30c4c1f596f.txt", "gwr/report/templates/base.html.j2",
     "gwr/report/static/report.css", "gwr/report/static/attainment.js",
 )

@@ -28,6 +28,12 @@ renamed as (
         cast(target_year as integer) as target_year,
         cast(published_date as date) as published_date,
         cast(title as varchar) as title,
+        cast(script as varchar) as script,
+        cast(region_source as varchar) as region_source,
+
+        -- triage
+        cast(quarantine_reason as varchar) as quarantine_reason,
+        cast(quarantine_fix as varchar) as quarantine_fix,
 
         -- content
         cast(char_count as integer) as char_count,

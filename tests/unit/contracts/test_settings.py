@@ -13,7 +13,7 @@ from contracts import settings
 def test_bundled_paths_exist():
     for path, member in [
         (settings.DBT_PROJECT_DIR, "dbt_project.yml"), (settings.DBT_PROJECT_DIR, "profiles.yml"),
-        (settings.SEEDS_DIR, "indicators.csv"), (settings.RULES_DIR, "patterns.yaml"),
+        (settings.SEEDS_DIR, "indicators.csv"), (settings.RULES_DIR, "vocabulary.yaml"),
         (settings.SAMPLE_CORPUS_DIR, "000_500ad30c4c1f596f.txt"),
         (settings.REPORT_TEMPLATES_DIR, "base.html.j2"), (settings.REPORT_STATIC_DIR, "report.css"),
         (settings.EXPECTATIONS_DIR, "raw_suite.py"),

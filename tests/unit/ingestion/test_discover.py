@@ -27,11 +27,22 @@ def test_manifest_overrides_region_year_and_kind(tmp_path):
     before = parse_path(local.path)[0]
     doc = parse_path(local.path, local.override_dict)[0]
     assert (doc.document.region, doc.document.year, doc.document.target_year) == ("赤壁市", 2021, 2021)
-    # facts that defaulted to the document's region and year follow the override
-    defaulted = [f for f in before.facts if f.region == "咸宁市" and f.year == 2022]
-    assert defaulted
-    assert sum(1 for f in doc.facts if f.region == "赤壁市" and f.year == 2021) == len(defaulted)
+    # facts of the document's region follow the override; their year too, unless the text dates
+    # them itself (a paragraph opening "2022年1-9月,…" keeps its 2022: the text is better evidence)
+    of_region = [f for f in before.facts if f.region == "咸宁市"]
+    assert of_region
+    assert sum(1 for f in doc.facts if f.region == "赤壁市") == len(of_region)
     assert not any(f.region == "咸宁市" for f in doc.facts)
+    lines = doc.document.text.split("\n")
+    line_of = {}
+    pos = 0
+    for no, line in enumerate(lines):
+        line_of.update({i: no for i in range(pos, pos + len(line) + 1)})
+        pos += len(line) + 1
+    followed = [f for f in doc.facts if f.region == "赤壁市" and f.year == 2021]
+    kept = [f for f in doc.facts if f.region == "赤壁市" and f.year == 2022]
+    assert len(followed) > len(kept)
+    assert all("2022年" in lines[line_of[f.char_start]] for f in kept)
 
     (tmp_path / "bad.yaml").write_text("documents:\n  - path: n.txt\n    kind: memo\n", encoding="utf-8")
     from ingestion.sources.discover import ManifestError

@@ -20,7 +20,7 @@ def test_extractor_version_follows_the_rules(tmp_path, monkeypatch):
     monkeypatch.setattr(ingestion, "_SEEDS", tmp_path / "dbt_project" / "seeds")
     before = ingestion._fingerprint()
     assert before == ingestion.EXTRACTOR_VERSION.split("+")[1]
-    rules = pkg / "rules" / "patterns.yaml"
+    rules = pkg / "rules" / "vocabulary.yaml"
     rules.write_text(rules.read_text(encoding="utf-8") + "\n# a new rule\n", encoding="utf-8")
     after_rules = ingestion._fingerprint()
     aliases = tmp_path / "dbt_project" / "seeds" / "indicator_aliases.csv"

@@ -8,7 +8,7 @@ import pytest
 
 from ingestion.parse.view import build_view, fold, junk_tokens
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 WILD = REPO / "sample_corpus_wild"
 
 

@@ -10,7 +10,7 @@ import yaml
 
 from ingestion.pipeline import parse_text
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 CASES_DIR = Path(__file__).parent / "extraction_cases"
 FIELDS = {"kind", "indicator", "measure", "value", "year", "period", "rank", "rank_scope", "region", "comparator",
           "estimate"}

@@ -11,7 +11,7 @@ from ingestion.parse.metadata import apply_overrides, infer_meta
 from ingestion.parse.view import build_view
 from ingestion.pipeline import parse_path
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 WILD = REPO / "sample_corpus_wild"
 DEV = REPO / "tests" / "data" / "wild_dev" / "pages"
 

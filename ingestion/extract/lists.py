@@ -1,0 +1,139 @@
+"""Figures dealt out over lists: after 分别, the k-th figure is the k-th subject's; in a story
+comparing places, a figure after a list of places is the topic's for each of them."""
+
+from __future__ import annotations
+
+import re
+
+from ingestion.extract import decide
+from ingestion.extract.clauses import strip_gap
+from ingestion.extract.context import DocState, Sentence
+from ingestion.extract.drafts import Draft, subject_of
+from ingestion.extract.mentions import Mention
+from ingestion.extract.numbers import Num
+from ingestion.extract.rules import Rules
+from ingestion.extract.values import draft
+from ingestion.parse import places
+from ingestion.parse.region import name_hits
+
+
+_RESPECTIVELY = re.compile("分别")
+
+
+def respective_subjects(sent: Sentence, R: Rules) -> dict[int, Mention | None]:
+    """分别 after figures of several subjects: "城镇居民收入13751元,农村居民纯收入4744元,分别增长9.6%和
+    9.2%" — the k-th figure after 分别 belongs to the subject of the k-th figure before it (of a
+    different unit), when those are different subjects. Returns figure index → its subject."""
+    s, nums = sent.s, sent.nums
+    out: dict[int, Mention | None] = {}
+    for fm in _RESPECTIVELY.finditer(s):
+        run = [i for i, n in enumerate(nums) if n.start > fm.end()]
+        last = subject_of(fm.start(), sent.mentions)
+        if not run or last is None or not any(last.end <= n.start < fm.start() for n in nums):
+            continue  # 城镇和农村居民收入分别为…: 分别 right after its subjects, not after their figures
+        # the figures listed after 分别, joined by 、/和
+        listed = [run[0]]
+        for j in run[1:]:
+            if s[nums[listed[-1]].end : nums[j].start].strip() in R.list_joiners and len(listed) < 8:
+                listed.append(j)
+            else:
+                break
+        before = [i for i, n in enumerate(nums) if n.end <= fm.start() and n.is_pct != nums[listed[0]].is_pct]
+        if len(listed) < 2 or len(before) < len(listed):
+            continue
+        subjects = [_direct_subject(sent, nums[i], R) for i in before[-len(listed):]]
+        named = [m for m in subjects if m is not None]
+        if len({id(m) for m in named}) != len(named) or any(len(m.codes) > 1 for m in named) or not named:
+            continue  # one subject (a compound name) takes its figures in order already
+        for j, subject in zip(listed, subjects):
+            out[j] = subject
+    return out
+
+
+def _direct_subject(sent: Sentence, num: Num, R: Rules) -> Mention | None:
+    """The indicator a figure is stated for, when nothing but connectors stands between them."""
+    m = subject_of(num.start, sent.mentions)
+    if m is None or len(strip_gap(sent.s[m.end : num.start], R)) > 1:
+        return None
+    return m
+
+
+PLACE_LIST_WINDOW = 80  # how far before its figure a list of places may start
+
+
+def place_figures(sent: Sentence, state: DocState, i: int, num: Num, R: Rules) -> list[Draft]:
+    """A story comparing places under one topic: "(GDP增长目标)…濮阳、漯河、信阳的预期目标是“增长7%
+    以上”", "翼城、乡宁分别增长49.8%、36.9%" — a figure with no name of its own, right after the
+    places it is stated for, is the topic's (the indicator named last before it) for each of
+    them (or, after 分别, for the one in its place of the list)."""
+    s = sent.s
+    listed = _respective_run(sent, i, R)
+    # the topic: the indicator named last before the figure, in this sentence or before it
+    topic = subject_of(sent.nums[listed[0] if listed else i].start, sent.mentions) or state.topic
+    if topic is None or len(topic.codes) != 1:
+        return []
+    first = listed[0] if listed else i
+    near = s[max(0, sent.nums[first].start - 16) : sent.nums[first].start]
+    if not (R.growth_re.search(near) or R.decline_re.search(near) or R.target_words_re.search(near)):
+        return []  # a bare figure after a place (洪洞县(23.9%)) says nothing of what it measures
+    if R.skip_re.search(s[: num.start]):
+        return []  # 贡献率分别为洪洞县(23.9%)…: shares, not growth
+    start = max([n.end for n in sent.nums[:first]] + [0, sent.nums[first].start - PLACE_LIST_WINDOW])
+    hits = name_hits(s[start : sent.nums[first].start])
+    regions = _listed_places(s, start, hits, state, R)
+    if not regions:
+        return []
+    last_end = start + hits[-1].end
+    first_start = start + hits[-len(regions)].start
+    if R.comparison_before_place_re.search(s[max(0, first_start - 3) : first_start]):
+        return []  # 低于北京1149.5亿元: a comparison with the other place
+    after = s[last_end : sent.nums[first].start]
+    if not (R.growth_re.search(after) or R.decline_re.search(after) or R.target_words_re.search(after)):
+        return []  # a bare figure after a place (洪洞县(23.9%)) says nothing of what it measures
+    if len(strip_gap(R.target_words_re.sub("", after), R)) > 1:
+        return []
+    if listed:
+        if len(listed) != len(regions):
+            return []
+        regions = [regions[listed.index(i)]]
+    mention = Mention(last_end, last_end, topic.raw, topic.codes)
+    kind = "target" if decide.is_target(sent, state, num.start, R) else "actual"
+    out = []
+    for region in regions:
+        d = draft(sent, state, i, num, mention, topic.codes[0], None, s[start : num.end], False, kind, R,
+                   None if region == state.meta.region else region)
+        if d is not None:
+            d.start = first_start
+            out.append(d)
+    return out
+
+
+def _listed_places(s: str, start: int, hits, state: DocState, R: Rules) -> list[str]:
+    """The last list of places in the hits (濮阳、漯河以及信阳), as full names."""
+    regions: list[str] = []
+    for k in range(len(hits) - 1, -1, -1):
+        name = places.resolve_name(hits[k].name, state.meta.region)
+        if name is None or places.is_ancestor(name, state.meta.region):
+            break
+        regions.insert(0, name)
+        if k and not R.list_glue_re.fullmatch(s[start + hits[k - 1].end : start + hits[k].start]):
+            break
+    return regions
+
+
+def _respective_run(sent: Sentence, i: int, R: Rules) -> list[int]:
+    """The figures listed after 分别 that figure i is one of (empty when it is not in such a list)."""
+    s, nums = sent.s, sent.nums
+    for fm in _RESPECTIVELY.finditer(s):
+        run = [k for k, n in enumerate(nums) if n.start > fm.end()]
+        if not run:
+            continue
+        listed = [run[0]]
+        for k in run[1:]:
+            if s[nums[listed[-1]].end : nums[k].start].strip() in R.list_joiners:
+                listed.append(k)
+            else:
+                break
+        if i in listed and len(listed) >= 2:
+            return listed
+    return []
