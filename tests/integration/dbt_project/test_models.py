@@ -93,8 +93,10 @@ def _load_raw(db_path: Path) -> None:
         for doc, meta in DOCUMENTS.items():
             text = texts[doc]
             con.execute(
-                "insert into raw.documents values (?, ?, 1, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "'test', 'test-run', current_timestamp, null, null)",
+                "insert into raw.documents (document_id, source_path, source_part, parts_in_source, "
+                "content_hash, region, kind, year, target_year, published_date, title, char_count, text, "
+                "extractor_version, run_id, loaded_at) values (?, ?, 1, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "'test', 'test-run', current_timestamp)",
                 [doc, f"sample_corpus/{doc}.txt", hashlib.sha256(text.encode("utf-8")).hexdigest(),
                  meta["region"], meta["kind"], meta["year"], meta["target_year"],
                  meta["published_date"], meta["title"], len(text), text],
