@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ingestion.extract import decide
-from ingestion.extract.clauses import CJK, PHRASE_SEPARATORS, clause_bounds, strip_gap
+from ingestion.extract.clauses import CJK, CLAUSE_SEPARATORS, PHRASE_SEPARATORS, clause_bounds, strip_gap
 from ingestion.extract.context import DocState, Sentence
 from ingestion.extract.drafts import MAX_EVIDENCE, Draft, subject_of
 from ingestion.extract.mentions import Mention
@@ -74,10 +74,16 @@ def rankings(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
         rank = 1 if rm.group("first") else cn_to_int(rm.group("n"))
         if not rank:
             continue
-        a, _ = clause_bounds(s, rm.start(), PHRASE_SEPARATORS)
-        left = s[a : rm.start()]
         subject = subject_of(rm.start(), mentions)
-        scope, verb = _scope(left, subject.end - a if subject and subject.end > a else 0, R)
+        # the scope within the rank's own clause (…增长6.9%(全省排名第一), else within its phrase,
+        # brackets included (全市七县(市)第二)
+        for seps in (CLAUSE_SEPARATORS, PHRASE_SEPARATORS):
+            a, _ = clause_bounds(s, rm.start(), seps)
+            left = s[a : rm.start()]
+            scope, verb = _scope(left, subject.end - a if subject and subject.end > a else 0, R)
+            if (scope and len(scope) <= MAX_SCOPE and not re.search(r"[\d%]", scope)
+                    and (verb is not None or scope in R.scopes_without_verb)):
+                break
         joined = prev_end > 0 and s[prev_end:a] in R.list_joiners
         continuing = joined and not left  # 分别居全省第1、第2位: the next indicator of a list
         if continuing:
