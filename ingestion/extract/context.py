@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingestion.extract.frames import YearMark, period_in, year_marks
+from ingestion.extract.frames import PeriodMark, YearMark, last_period, period_in, period_marks, year_marks
 from ingestion.extract.mentions import Mention
 from ingestion.extract.numbers import Num
 from ingestion.extract.rules import Rules
@@ -91,6 +91,7 @@ class Sentence:
     target_cue_start: int | None  # where the first goal cue (预期目标是, 提出…目标) starts
     years: list[YearMark] = field(default_factory=list)
     _tokens: dict[tuple[int, int], list[Token]] = field(default_factory=dict)
+    _periods: list[PeriodMark] | None = None
 
     def tokens_in(self, lo: int, hi: int) -> list[Token]:
         """jieba's words of s[lo:hi] (offsets in the sentence): segmented only when asked, as
@@ -100,8 +101,15 @@ class Sentence:
             self._tokens[key] = [(w, a + lo, b + lo) for w, a, b in segment(self.s[lo:hi])]
         return self._tokens[key]
 
-    def period_before(self, pos: int, R: Rules) -> tuple[int, int] | None:
-        return period_in(self.s[:pos], R)
+    def period_marks(self, R: Rules) -> list[PeriodMark]:
+        """The periods the sentence names, found once."""
+        if self._periods is None:
+            self._periods = period_marks(self.s, R)
+        return self._periods
+
+    def period_before(self, pos: int, R: Rules, lo: int = 0) -> tuple[int, int] | None:
+        """The period named last between lo and pos."""
+        return last_period(self.period_marks(R), lo, pos)
 
     def year_before(self, pos: int) -> int | None:
         last = None

@@ -35,7 +35,7 @@ def is_target(sent: Sentence, state: DocState, pos: int, R: Rules, *, inline: bo
     if cue is None or cue > pos:
         return False
     between = sent.s[cue:pos]
-    if period_in(between, R) is not None or R.actual_in_target_re.search(between):
+    if sent.period_before(pos, R, lo=cue) is not None or R.actual_in_target_re.search(between):
         return False
     return not past
 
@@ -62,7 +62,7 @@ def fact_period(kind: str, sent: Sentence, state: DocState, pos: int, R: Rules) 
     if named:
         # a period that opens the sentence holds for the rest of its paragraph (1-9月,全市…;…);
         # one said in passing (…,而一季度下降6.1%) only for its own figure
-        if period_in(sent.s[:OPENING], R) == named:
+        if sent.period_before(OPENING, R) == named:
             state.line_period = named
         current = named
     elif sent.estimate_pos is not None and sent.estimate_pos < pos:

@@ -8,9 +8,16 @@ from ingestion.extract.rules import Rules
 from ingestion.parse.cn_numerals import cn_to_int
 
 
-def period_in(text: str, R: Rules) -> tuple[int, int] | None:
-    """The period named last in the text (1-9月, 上半年, 截至9月底…), as (first, last) months."""
-    best: tuple[int, tuple[int, int]] | None = None
+@dataclass(frozen=True)
+class PeriodMark:
+    start: int
+    end: int
+    months: tuple[int, int]
+
+
+def period_marks(text: str, R: Rules) -> list[PeriodMark]:
+    """Every period named in the text (1-9月, 上半年, 截至9月底…), in order of where it starts."""
+    marks: list[PeriodMark] = []
     for p in R.periods:
         for m in p.rx.finditer(text):
             if p.months == "match":
@@ -24,9 +31,23 @@ def period_in(text: str, R: Rules) -> tuple[int, int] | None:
                 per = p.months
             if per[0] > per[1]:
                 continue
-            if best is None or m.start() > best[0]:
-                best = (m.start(), per)
-    return best[1] if best else None
+            marks.append(PeriodMark(m.start(), m.end(), per))
+    return sorted(marks, key=lambda pm: pm.start)
+
+
+def last_period(marks: list[PeriodMark], lo: int = 0, hi: int | None = None) -> tuple[int, int] | None:
+    """The period named last within [lo, hi) of the text the marks were found in."""
+    best = None
+    for pm in marks:
+        if pm.start >= lo and (hi is None or pm.end <= hi):
+            if best is None or pm.start > best.start:
+                best = pm
+    return best.months if best else None
+
+
+def period_in(text: str, R: Rules) -> tuple[int, int] | None:
+    """The period named last in the text, as (first, last) months."""
+    return last_period(period_marks(text, R))
 
 
 def single_month_at(text: str, R: Rules) -> bool:
