@@ -14,6 +14,8 @@
 | GWR_HTTP_RETRY_DELAY   | 2                        | first retry delay in s; doubles each retry     |
 | GWR_WORKERS            | all cores                | parser processes                               |
 | GWR_PARSE_BUDGET       | 60                       | seconds one document may take to parse; longer is quarantined |
+| GWR_DUCKDB_MEMORY_LIMIT| 1GB                      | DuckDB's memory limit in the loader, the checks and dbt |
+| GWR_DUCKDB_THREADS     | all cores                | DuckDB's threads in the loader, the checks and dbt |
 
 `quiet_telemetry()` turns off the usage pings of Prefect (its servers log "Failed to send
 telemetry" errors when offline), dbt and GX for this process and every process it starts.
@@ -99,6 +101,22 @@ def workers() -> int:
     """Parser processes: $GWR_WORKERS, else one per core."""
     env = os.environ.get("GWR_WORKERS")
     return max(1, int(env)) if env else max(1, os.cpu_count() or 1)
+
+
+DUCKDB_MEMORY_LIMIT_DEFAULT = "1GB"
+DUCKDB_MEMORY_VAR = "GWR_DUCKDB_MEMORY_LIMIT"
+DUCKDB_THREADS_VAR = "GWR_DUCKDB_THREADS"
+
+
+def duckdb_config() -> dict[str, str | int]:
+    """DuckDB's memory limit and threads for every connection that writes or scans the warehouse
+    (loader, checks; dbt's profile reads the same variables): without a limit DuckDB takes 80 % of
+    the machine's memory for its buffers (BENCHMARKS.md)."""
+    threads = os.environ.get(DUCKDB_THREADS_VAR)
+    return {
+        "memory_limit": os.environ.get(DUCKDB_MEMORY_VAR) or DUCKDB_MEMORY_LIMIT_DEFAULT,
+        "threads": max(1, int(threads)) if threads else max(1, os.cpu_count() or 1),
+    }
 
 
 def resolve_db(db: str | os.PathLike | None = None) -> Path:

@@ -55,8 +55,9 @@ sentences = sa.Table(
     Column("sentence_no", Integer, primary_key=True),
     Column("char_start", Integer, nullable=False),
     Column("char_end", Integer, nullable=False),
-    Column("text", Text, nullable=False),
 )
+"""Offsets only: a sentence is `text[char_start:char_end]` of its document (storing its text too
+doubled the raw layer's weight, BENCHMARKS.md)."""
 
 facts = sa.Table(
     "facts", RAW,

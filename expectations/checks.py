@@ -110,6 +110,8 @@ class TableSpec:
     # are compared there, and only a one-character stand-in of each text reaches pandas, so memory
     # stays small however large the corpus (BENCHMARKS.md). Called with the table's columns.
     sql: Callable[[dict[str, list[str]]], str] | None = None
+    # Optional: derived columns that need the open connection, (con, columns, frame) -> frame.
+    derive: Callable[[Any, dict[str, list[str]], pd.DataFrame], pd.DataFrame] | None = None
 
     @property
     def schema(self) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from contracts.settings import duckdb_config
 from contracts.tables import ops_ddl
 from expectations.checks import SuiteSpec, TableSpec
 from expectations.gx import validate
@@ -71,7 +72,7 @@ def _read_tables(db_path: Path, spec: SuiteSpec, run_id: str) -> tuple[dict[str,
 
     frames: dict[str, pd.DataFrame] = {}
     results: list[CheckResult] = []
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = duckdb.connect(str(db_path), read_only=True, config=duckdb_config())
     try:
         cols = con.execute(
             "SELECT table_schema, table_name, column_name FROM information_schema.columns "
@@ -93,6 +94,8 @@ def _read_tables(db_path: Path, spec: SuiteSpec, run_id: str) -> tuple[dict[str,
                 continue
             sql = t.sql(existing) if t.sql else _select_sql(t, existing[t.name])
             frames[t.name] = con.execute(sql).df()
+            if t.derive:
+                frames[t.name] = t.derive(con, existing, frames[t.name])
     finally:
         con.close()
     return frames, results
@@ -120,7 +123,7 @@ def _write_results(db_path: Path, results: list[CheckResult]) -> None:
     df["unexpected_count"] = df["unexpected_count"].astype("Int64")
     df["success"] = df["success"].astype(bool)
     df["blocking"] = df["blocking"].astype(bool)
-    con = duckdb.connect(str(db_path))
+    con = duckdb.connect(str(db_path), config=duckdb_config())
     try:
         for stmt in ops_ddl("dq_results"):
             con.execute(stmt)

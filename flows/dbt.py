@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from contracts.settings import DBT_DB_PATH_VAR, DBT_TARGET_VAR
+from contracts.settings import DBT_DB_PATH_VAR, DBT_TARGET_VAR, DUCKDB_MEMORY_VAR, DUCKDB_THREADS_VAR, duckdb_config
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +129,9 @@ def run_dbt_build(
     if quiet:
         flags.append("--quiet")
 
+    duck = duckdb_config()
     with scoped_env(**{DBT_DB_PATH_VAR: str(db_path), DBT_TARGET_VAR: target,
+                       DUCKDB_MEMORY_VAR: str(duck["memory_limit"]), DUCKDB_THREADS_VAR: str(duck["threads"]),
                        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}):
         try:
             if (Path(project_dir) / "packages.yml").exists() or (

@@ -3,8 +3,9 @@
     batch = parse_sources(sources, build_db, full=False, max_bytes=..., keep=[...])
 
 The plan comes from ingestion.sources.incremental (against the build file's ops.source_files),
-the parsing from ingestion.batch (a process pool), and the parsed documents go to a spool on disk
-next to the build file (ingestion.loading.spool), so memory stays flat. A file that cannot be used
+the parsing from ingestion.batch (batches on a process pool, or on Dask: flows/parse_dask.py),
+whose workers write the rows as Parquet into a spool next to the build file
+(ingestion.loading.spool), so memory stays flat. A file that cannot be used
 is quarantined (an IngestError) and the others go on. The returned ParseBatch is what the loader
 writes.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 from contracts.tables import utcnow
@@ -29,7 +31,7 @@ class ParseBatch:
     """What the parse stage hands to the load stage."""
 
     files: list[Path]
-    parsed: Any  # ParsedDocuments: an ingestion.loading.spool.DocumentSpool, or a list in tests
+    parsed: Any  # an ingestion.loading.spool.ParquetSpool (or a list of ParsedDocuments in tests)
     errors: list[IngestError] = field(default_factory=list)
     full: bool = True
     full_reason: str | None = None
@@ -50,7 +52,7 @@ class ParseBatch:
 
     @property
     def facts(self) -> int:
-        count = getattr(self.parsed, "fact_count", None)  # a DocumentSpool counts as it goes
+        count = getattr(self.parsed, "fact_count", None)  # a ParquetSpool counts its batches
         return count if count is not None else sum(len(p.facts) for p in self.parsed)
 
 
@@ -66,7 +68,55 @@ def as_sources(items: list[Any]) -> list[Source]:
     return out
 
 
-def parse_sources(
+@dataclass
+class ParseStage:
+    """A planned parse stage: the batches to parse and where their rows go. `collect` turns the
+    batches' results (from the process pool or from Dask) into the ParseBatch the loader takes."""
+
+    batch: ParseBatch
+    batches: list[list[Any]]  # of ingestion.batch.ParseJob
+    folder: Path
+    plan: Any  # ingestion.sources.incremental.SourcePlan
+    previous: dict
+    jobs: int
+    sources: int
+
+    def collect(self, results: Iterable[Any], log: logging.Logger | logging.LoggerAdapter | None = None) -> ParseBatch:
+        """Record the results of the batches (ingestion.batch.BatchResult) in the ParseBatch."""
+        from ingestion import EXTRACTOR_VERSION
+        from ingestion.sources.incremental import state_rows
+
+        log = log or logging.getLogger(__name__)
+        batch = self.batch
+        counts: dict[str, int] = {}
+        errors: dict[str, str] = {}
+        for res in results:
+            if res.spooled is not None:
+                batch.parsed.add(res.spooled)
+            for f in res.files:
+                batch.parsed_sources.append(f.key)
+                if f.error:
+                    reason = f.error[:MESSAGE_LIMIT]
+                    log.warning("quarantined %s: %s", f.key, reason)
+                    errors[f.key] = reason
+                    batch.errors.append(IngestError(f.key, reason, utcnow()))
+                else:
+                    counts[f.key] = f.documents
+        batch.state_rows = state_rows(self.plan, counts, errors, "", EXTRACTOR_VERSION, self.previous)
+        log.info(
+            "parsed %d document(s), %d fact(s) from %d of %d file(s); %d unchanged, %d removed, "
+            "%d quarantined", batch.documents, batch.facts, self.jobs, self.sources, batch.unchanged,
+            len(batch.removed_sources), len(batch.errors),
+        )
+        live_before = sum(1 for ps in self.plan.unchanged if (ps.previous or {}).get("status") == "loaded")
+        if not batch.parsed and not live_before:
+            raise NoInputError(
+                f"none of the {self.sources} file(s) could be parsed (see ops.ingest_errors)"
+            )
+        return batch
+
+
+def plan_parse(
     sources: list[Any],
     build_db: Path | None = None,
     full: bool = False,
@@ -74,17 +124,16 @@ def parse_sources(
     keep: list[str] | None = None,
     workers: int | None = None,
     log: logging.Logger | logging.LoggerAdapter | None = None,
-) -> ParseBatch:
-    """Plan against the build file's state, parse the changed and new sources, spool them.
+) -> ParseStage:
+    """Plan against the build file's state: which sources to parse, in which batches.
 
     `sources`: Sources (or plain paths); `keep`: keys of sources that could not be fetched this
-    time, whose documents stay as they are. Raises NoInputError when nothing could be parsed and
-    nothing parsed before is still there.
-    """
+    time, whose documents stay as they are."""
+    from contracts import settings
     from ingestion import EXTRACTOR_VERSION
-    from ingestion.batch import ParseJob, parse_files
-    from ingestion.loading.spool import DocumentSpool
-    from ingestion.sources.incremental import StoredState, load_state, plan_sources, state_rows
+    from ingestion.batch import ParseJob, batch_jobs
+    from ingestion.loading.spool import ParquetSpool
+    from ingestion.sources.incremental import StoredState, load_state, plan_sources
 
     log = log or logging.getLogger(__name__)
     srcs = as_sources(list(sources))
@@ -94,42 +143,34 @@ def parse_sources(
         plan.removed = [k for k in plan.removed if k not in set(keep)]
     if plan.full:
         log.info("full refresh: %s", plan.full_reason)
-    spool = DocumentSpool(Path(build_db).parent / "spool" if build_db else None)
+    folder = Path(build_db).parent / "spool" if build_db else None
+    spool = ParquetSpool(folder)
     batch = ParseBatch(
         files=[Path(s.path) for s in srcs], parsed=spool, full=plan.full, full_reason=plan.full_reason,
         removed_sources=list(plan.removed), unchanged=len(plan.unchanged),
     )
     batch.errors.extend(plan.carried_errors)
     jobs = [
-        ParseJob(Path(ps.source.path), tuple(ps.source.overrides), ps.source.key, max_bytes)
+        ParseJob(Path(ps.source.path), tuple(ps.source.overrides), ps.source.key, max_bytes, ps.file_hash)
         for ps in plan.to_parse
     ]
-    hashes = {ps.source.key: ps.file_hash for ps in plan.to_parse}
-    counts: dict[str, int] = {}
-    errors: dict[str, str] = {}
-    for out in parse_files(jobs, workers=workers):
-        key = out.job.source_path if out.job else str(out.path)
-        batch.parsed_sources.append(key)
-        reason = out.error or (None if out.documents else "no document found in the file")
-        if reason:
-            reason = reason[:MESSAGE_LIMIT]
-            log.warning("quarantined %s: %s", key, reason)
-            errors[key] = reason
-            batch.errors.append(IngestError(key, reason, utcnow()))
-            continue
-        for d in out.documents:
-            d.document.source_hash = hashes.get(key)
-        counts[key] = len(out.documents)
-        batch.parsed.extend(out.documents)
-    batch.state_rows = state_rows(plan, counts, errors, "", EXTRACTOR_VERSION, state.sources)
-    log.info(
-        "parsed %d document(s), %d fact(s) from %d of %d file(s); %d unchanged, %d removed, "
-        "%d quarantined", batch.documents, batch.facts, len(jobs), len(srcs), batch.unchanged,
-        len(batch.removed_sources), len(batch.errors),
-    )
-    live_before = sum(1 for ps in plan.unchanged if (ps.previous or {}).get("status") == "loaded")
-    if not batch.parsed and not live_before:
-        raise NoInputError(
-            f"none of the {len(srcs)} file(s) could be parsed (see ops.ingest_errors)"
-        )
-    return batch
+    workers = settings.workers() if workers is None else workers
+    return ParseStage(batch, batch_jobs(jobs, workers), spool.folder, plan, state.sources, len(jobs), len(srcs))
+
+
+def parse_sources(
+    sources: list[Any],
+    build_db: Path | None = None,
+    full: bool = False,
+    max_bytes: int | None = None,
+    keep: list[str] | None = None,
+    workers: int | None = None,
+    log: logging.Logger | logging.LoggerAdapter | None = None,
+) -> ParseBatch:
+    """Plan against the build file's state, parse the changed and new sources on a process pool,
+    spool their rows. Raises NoInputError when nothing could be parsed and nothing parsed before
+    is still there."""
+    from ingestion.batch import run_batches
+
+    stage = plan_parse(sources, build_db, full=full, max_bytes=max_bytes, keep=keep, workers=workers, log=log)
+    return stage.collect(run_batches(stage.batches, stage.folder, workers=workers), log=log)

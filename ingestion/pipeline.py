@@ -51,7 +51,7 @@ def parse_text(
         sentences = []
         for n, sp in enumerate(spans):
             a0, b0 = view.to_original(sp.start, sp.end)
-            sentences.append(SentenceRecord(doc_id, n, a0, b0, doc_text[a0:b0]))
+            sentences.append(SentenceRecord(doc_id, n, a0, b0))
         deadline = time.monotonic() + budget_seconds if budget_seconds else None
         facts: list = []
         try:

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class SentenceRecord:
+    """A sentence as offsets into its document's text (raw.sentences stores no text)."""
+
     document_id: str
     sentence_no: int
     char_start: int
     char_end: int
-    text: str
 
 
 @dataclass

@@ -1,57 +1,74 @@
 """Write parsed documents to the raw layer through SQLAlchemy.
 
-The tables are those of contracts.tables. Only SQLAlchemy Core with portable types is used, so the
-same loader can target PostgreSQL (`postgresql+psycopg://…`) as well as the embedded DuckDB
-(`duckdb:///path`).
+The tables are those of contracts.tables; the rows come as Parquet batches written by the parse
+workers (ingestion/loading/spool.py). On DuckDB each table takes all its batches in one
+`INSERT … SELECT … FROM read_parquet([...])` inside the SQLAlchemy transaction: no row passes
+through Python. Other databases (PostgreSQL, `postgresql+psycopg2://…`) take the portable path:
+SQLAlchemy Core inserts of Arrow record batches. Only portable types are used, so the same
+tables live in both.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
-from itertools import islice
+from collections.abc import Iterable
+from pathlib import Path
 
 import sqlalchemy as sa
 
-from contracts.tables import RAW, columns, documents, facts, sentences, utcnow
+from contracts.settings import duckdb_config
+from contracts.tables import RAW, RAW_TABLES, documents, facts, sentences, utcnow
+from ingestion.loading.spool import ParquetSpool, as_spool
 from ingestion.records import ParsedDocument
 
 BATCH_ROWS = 20000
-SENTENCE_COLUMNS = columns(sentences)
+"""Rows per insert on the portable path."""
 
 
-def _batches(rows: Iterable[dict], n: int = BATCH_ROWS) -> Iterator[list[dict]]:
-    it = iter(rows)
-    while batch := list(islice(it, n)):
-        yield batch
+def _sql_str(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
 
 
-def insert_rows(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
-    """Insert rows in the connection's transaction.
+def _parquet_list(files: list[Path]) -> str:
+    return "[" + ", ".join(_sql_str(f) for f in files) + "]"
 
-    Portable path: SQLAlchemy Core executemany (PostgreSQL and others). On DuckDB the same
-    transaction takes the batch as a DataFrame in one statement, ~15x faster than executemany,
-    which matters at tens of thousands of documents (see BENCHMARKS.md).
-    """
-    if not rows:
-        return
+
+def _load_values(table: sa.Table, run_id: str, now: dt.datetime) -> dict[str, object]:
+    """What the loader adds to every row: run_id, and loaded_at where the table has it."""
+    values: dict[str, object] = {"run_id": run_id, "loaded_at": now}
+    return {k: v for k, v in values.items() if k in table.c}
+
+
+def insert_parquet(conn: sa.Connection, table: sa.Table, files: list[Path], extra: dict[str, object]) -> int:
+    """Insert the rows of `files` (Parquet with the table's parsed columns) plus the constant
+    columns `extra`, in the connection's transaction. Returns the rows inserted."""
+    if not files:
+        return 0
     if conn.dialect.name == "duckdb":
-        import pandas as pd
-
-        cols = [c.name for c in table.columns]
-        frame = pd.DataFrame.from_records(rows, columns=cols)
+        consts = "".join(f", ${i + 1} AS {name}" for i, name in enumerate(extra))
         driver = conn.connection.driver_connection
-        name = f"_gwr_batch_{table.name}"
-        driver.register(name, frame)
-        try:
-            driver.execute(f'insert into "{table.schema}"."{table.name}" by name select * from {name}')
-        finally:
-            driver.unregister(name)
-    else:
-        conn.execute(table.insert(), rows)
+        driver.execute(
+            f'INSERT INTO "{table.schema}"."{table.name}" BY NAME '
+            f"SELECT *{consts} FROM read_parquet({_parquet_list(files)})", list(extra.values()),
+        )
+        return int(driver.fetchone()[0])
+    import pyarrow.parquet as pq
+
+    n = 0
+    for f in files:
+        for rb in pq.ParquetFile(f).iter_batches(batch_size=BATCH_ROWS):
+            rows = rb.to_pylist()
+            for r in rows:
+                r.update(extra)
+            conn.execute(table.insert(), rows)
+            n += len(rows)
+    return n
 
 
 def create_engine(db_url: str) -> sa.Engine:
+    """An engine on `db_url`; on DuckDB with the memory limit and threads of contracts.settings."""
+    if db_url.startswith("duckdb:"):
+        return sa.create_engine(db_url, connect_args={"config": duckdb_config()})
     return sa.create_engine(db_url)
 
 
@@ -78,9 +95,29 @@ def _docs_of_sources(sources: list[str]):
     return sa.select(documents.c.document_id).where(documents.c.source_path.in_(sources))
 
 
+def _delete_documents(conn: sa.Connection, spool: ParquetSpool) -> None:
+    """Delete the old rows of every document about to be written (a changed document's facts
+    replace its old ones)."""
+    files = spool.files("documents")
+    if not files:
+        return
+    if conn.dialect.name == "duckdb":
+        ids = f"SELECT document_id FROM read_parquet({_parquet_list(files)})"
+        for t in (facts, sentences, documents):
+            conn.exec_driver_sql(f'DELETE FROM "{t.schema}"."{t.name}" WHERE document_id IN ({ids})')
+        return
+    import pyarrow.parquet as pq
+
+    ids = [i for f in files for i in pq.read_table(f, columns=["document_id"]).column(0).to_pylist()]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for t in (facts, sentences, documents):
+            conn.execute(t.delete().where(t.c.document_id.in_(chunk)))
+
+
 def write_raw(
     db_url: str,
-    parsed: Iterable[ParsedDocument],
+    parsed: ParquetSpool | Iterable[ParsedDocument],
     run_id: str,
     replace: bool = True,
     *,
@@ -91,6 +128,7 @@ def write_raw(
     """Write documents, sentences and facts in one transaction; returns rows written per table
     (and `removed`: documents marked removed).
 
+    `parsed`: the run's ParquetSpool, or parsed documents (spooled here first).
     With `replace`, the raw tables are emptied first (a full refresh). Otherwise each written
     document's old rows are deleted first, so a changed document's facts replace its old ones;
     so are all rows of the documents that came from `replace_sources` (source paths or URLs that
@@ -98,6 +136,7 @@ def write_raw(
     `remove_sources` lose their sentences and facts and keep their raw.documents row with
     `removed_at` set (staging and the marts leave them out).
     """
+    spool = as_spool(parsed)
     engine = create_engine(db_url)
     counts = {"documents": 0, "sentences": 0, "facts": 0, "removed": 0}
     now = utcnow()
@@ -124,33 +163,12 @@ def write_raw(
                         sa.select(sa.func.count()).select_from(documents).where(live)
                     ).scalar_one()
                     conn.execute(documents.update().where(live).values(removed_at=removed_at or now))
-            doc_rows: list[dict] = []
-            sent_rows: list[dict] = []
-            fact_rows: list[dict] = []
-
-            def flush() -> None:
-                ids = [r["document_id"] for r in doc_rows]
-                if not replace and ids:
-                    for t in (facts, sentences, documents):
-                        conn.execute(t.delete().where(t.c.document_id.in_(ids)))
-                for table, rows in ((documents, doc_rows), (sentences, sent_rows), (facts, fact_rows)):
-                    for batch in _batches(rows):
-                        insert_rows(conn, table, batch)
-                    counts[table.name] += len(rows)
-                    rows.clear()
-
-            for pd in parsed:
-                d = pd.document.as_row()
-                d.update(run_id=run_id, loaded_at=now)
-                doc_rows.append({c.name: d.get(c.name) for c in documents.columns})
-                sent_rows.extend({c: getattr(s, c) for c in SENTENCE_COLUMNS} for s in pd.sentences)
-                for f in pd.facts:
-                    r = f.as_row()
-                    r["run_id"] = run_id
-                    fact_rows.append({c.name: r.get(c.name) for c in facts.columns})
-                if len(sent_rows) + len(fact_rows) >= BATCH_ROWS:
-                    flush()
-            flush()
+                _delete_documents(conn, spool)
+            for table in RAW_TABLES:
+                counts[table.name] = insert_parquet(conn, table, spool.files(table.name),
+                                                    _load_values(table, run_id, now))
     finally:
         engine.dispose()
+        if spool is not parsed:
+            spool.close()
     return counts

@@ -1,47 +1,69 @@
-"""A spool of parsed documents on disk, so memory stays flat however large the corpus is.
+"""The parsed documents of a run, on disk as Parquet batches between the parse and the load stage.
 
-The parse stage appends documents; every `chunk` documents go to a pickle file in the spool
-folder. The load stage iterates them back in order, one chunk in memory at a time.
+The parse workers write the batches themselves (ingestion/batch.py: one Parquet file per raw table
+and batch); the spool only keeps their paths and counts, so the flow's process holds no parsed
+document however large the corpus. The loader reads the files straight into the raw tables.
+Documents parsed in this process (`extend`, used by tests and small callers) are written as a
+batch of their own.
 """
 
 from __future__ import annotations
 
-import pickle
 import shutil
-from collections.abc import Iterable, Iterator
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
+from ingestion.loading.columns import SCHEMAS, batch_of
 from ingestion.records import ParsedDocument
 
 
-class DocumentSpool:
-    def __init__(self, folder: Path | None, chunk: int = 200):
-        self.folder = Path(folder) if folder else None
-        self.chunk = chunk
-        self._buffer: list[ParsedDocument] = []
-        self._files: list[Path] = []
-        self.documents = 0
-        self.fact_count = 0
-        if self.folder:
-            self.folder.mkdir(parents=True, exist_ok=True)
+@dataclass(frozen=True)
+class SpoolBatch:
+    """One batch written by a parse worker: its Parquet file per raw table, and its row counts."""
 
-    def append(self, doc: ParsedDocument) -> None:
-        self._buffer.append(doc)
-        self.documents += 1
-        self.fact_count += len(doc.facts)
-        if self.folder and len(self._buffer) >= self.chunk:
-            self._spill()
+    files: dict[str, Path]
+    documents: int
+    sentences: int
+    facts: int
+
+
+class ParquetSpool:
+    def __init__(self, folder: Path | None = None):
+        self._owned = folder is None  # a temporary folder of our own, removed by close()
+        self.folder = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="gwr-spool-"))
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.batches: list[SpoolBatch] = []
+
+    def add(self, batch: SpoolBatch) -> None:
+        if batch.documents:
+            self.batches.append(batch)
 
     def extend(self, docs: Iterable[ParsedDocument]) -> None:
-        for d in docs:
-            self.append(d)
+        """Spool documents parsed in this process (written as one batch)."""
+        cols = batch_of(list(docs))
+        if cols.documents:
+            files = cols.write_parquet(self.folder, f"local-{len(self.batches):06d}")
+            self.add(SpoolBatch(files, cols.documents, cols.sentences, cols.facts))
 
-    def _spill(self) -> None:
-        path = self.folder / f"chunk-{len(self._files):06d}.pickle"
-        with path.open("wb") as fh:
-            pickle.dump(self._buffer, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        self._files.append(path)
-        self._buffer = []
+    def files(self, table: str) -> list[Path]:
+        """The Parquet files of raw table `table`, in batch order."""
+        if table not in SCHEMAS:
+            raise KeyError(table)
+        return [b.files[table] for b in self.batches]
+
+    @property
+    def documents(self) -> int:
+        return sum(b.documents for b in self.batches)
+
+    @property
+    def fact_count(self) -> int:
+        return sum(b.facts for b in self.batches)
+
+    @property
+    def sentence_count(self) -> int:
+        return sum(b.sentences for b in self.batches)
 
     def __len__(self) -> int:
         return self.documents
@@ -49,14 +71,16 @@ class DocumentSpool:
     def __bool__(self) -> bool:
         return self.documents > 0
 
-    def __iter__(self) -> Iterator[ParsedDocument]:
-        for path in self._files:
-            with path.open("rb") as fh:
-                yield from pickle.load(fh)
-        yield from self._buffer
-
     def close(self) -> None:
         """Remove the spool's files (the documents are in the raw layer by then)."""
-        if self.folder and self.folder.exists():
-            shutil.rmtree(self.folder, ignore_errors=True)
-        self._files = []
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.batches = []
+
+
+def as_spool(parsed: ParquetSpool | Iterable[ParsedDocument]) -> ParquetSpool:
+    """A spool as it is; parsed documents spooled into a temporary one."""
+    if isinstance(parsed, ParquetSpool):
+        return parsed
+    spool = ParquetSpool()
+    spool.extend(parsed)
+    return spool

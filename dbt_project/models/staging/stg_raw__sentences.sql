@@ -12,8 +12,7 @@ renamed as (
         cast(document_id as varchar) as document_id,
         cast(sentence_no as integer) as sentence_no,
         cast(char_start as integer) as char_start,
-        cast(char_end as integer) as char_end,
-        cast(text as varchar) as sentence_text
+        cast(char_end as integer) as char_end
 
     from source
 

@@ -102,8 +102,8 @@ def _load_raw(db_path: Path) -> None:
                  meta["published_date"], meta["title"], len(text), text],
             )
             con.executemany(
-                "insert into raw.sentences values (?, ?, ?, ?, ?)",
-                [[doc, no, start, end, s] for no, (start, end, s) in enumerate(_sentences(text))],
+                "insert into raw.sentences values (?, ?, ?, ?)",
+                [[doc, no, start, end] for no, (start, end, _) in enumerate(_sentences(text))],
             )
         for (doc, kind, region, (m0, m1), indicator, indicator_raw, measure, value, unit,
              comparator, estimate, rank, scope, evidence) in FACTS:

@@ -42,7 +42,7 @@ def _sentences(doc_id: str, text: str) -> list[dict]:
         if not m.group().strip():
             continue
         out.append({"document_id": doc_id, "sentence_no": len(out), "char_start": m.start(),
-                    "char_end": m.end(), "text": m.group()})
+                    "char_end": m.end()})
     return out
 
 
