@@ -1,7 +1,7 @@
 """Write-audit-publish on one DuckDB file.
 
     warehouse/gwr.duckdb            the published file: readers open it (read-only)
-    warehouse/.build/<run_id>/gwr.duckdb  the build file of a run: every write of the run goes here
+    warehouse/.build/current/gwr.duckdb   the build file of a run: every write of the run goes here
     warehouse/.refresh.lock          flock: one refresh at a time
 
 A run starts its build file as a byte copy of the published file (so ops history carries over; the
@@ -48,15 +48,21 @@ def wal_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".wal")
 
 
-def build_path(build_dir: Path, run_id: str, published: Path, suffix: str = "") -> Path:
-    """`<build_dir>/<run_id><suffix>/<published file name>`.
+BUILD_FOLDER = "current"
 
-    The build file keeps the published file's name (in a per-run folder) because DuckDB names the
-    catalog after the file stem and dbt-duckdb writes that catalog into view definitions
-    ("gwr"."raw"."facts"): a build file named after the run would leave views that break once the
-    file is renamed on publication.
+
+def build_path(build_dir: Path, run_id: str, published: Path, suffix: str = "") -> Path:
+    """`<build_dir>/current<suffix>/<published file name>`: the same path in every run.
+
+    The build file keeps the published file's name because DuckDB names the catalog after the
+    file stem and dbt-duckdb writes that catalog into view definitions ("gwr"."raw"."facts"): a
+    build file named after the run would leave views that break once the file is renamed on
+    publication. Its folder is the same in every run (one run at a time holds the lock, and the
+    next run removes what a failed one left) because dbt parses the whole project again whenever
+    the profile's path changes: a stable path lets it parse only what changed (partial parsing,
+    with its target/ beside the warehouse). `run_id` is kept for the callers' logs.
     """
-    return build_dir / f"{run_id}{suffix}" / published.name
+    return build_dir / f"{BUILD_FOLDER}{suffix}" / published.name
 
 
 # --------------------------------------------------------------------------------------------- lock

@@ -149,15 +149,21 @@ def check_raw(build_db: Path, run_id: str, docs_dir: Path | None = None) -> Chec
     return _check("raw", build_db, run_id, docs_dir)
 
 
+DBT_REFRESH_ARGS = ["--exclude-resource-type", "unit_test"]
+"""dbt's unit tests check the SQL of the models on fixed fixtures, not the data: they run in the
+test suite (tests/integration/dbt_project/test_models.py), not in every refresh, as dbt advises."""
+
+
 @task(name="dbt_build", **TASK_OPTIONS)
 def dbt_build(build_db: Path, settings: Settings) -> DbtBuildResult:
-    """dbt build (seeds, staging, marts, dbt tests) into the build file."""
+    """dbt build (seeds, staging, marts, dbt data tests) into the build file."""
     res = run_dbt_build(
         build_db,
         project_dir=settings.dbt_project_dir,
         profiles_dir=settings.dbt_profiles_dir,
         target=settings.dbt_target,
         artifacts_dir=settings.dbt_artifacts_dir,
+        extra_args=DBT_REFRESH_ARGS,
     )
     logger().info("dbt build: %s", res.counts)
     return res

@@ -15,8 +15,20 @@ import click
 from gwr.cli.options import CONTEXT_SETTINGS, db_option, json_option, max_bytes_option, sources_option
 
 
+def _use_local_server() -> None:
+    """Talk to the server `gwr server start` left running, unless PREFECT_API_URL names one."""
+    from flows.local_server import running_api_url
+
+    if not os.environ.get("PREFECT_API_URL"):
+        url = running_api_url()
+        if url:
+            os.environ["PREFECT_API_URL"] = url
+
+
 def _quiet_prefect() -> None:
     from contracts.settings import quiet_telemetry
+
+    _use_local_server()
 
     # Without PREFECT_API_URL, Prefect starts a temporary local API server for the run; on a small
     # machine it needs more than Prefect's default 20 s to come up.
@@ -149,6 +161,7 @@ def serve(
     )
 
     quiet_telemetry()  # also for the runs it starts
+    _use_local_server()
     try:
         settings = load_settings(db=db, sources=list(sources) or None, max_bytes=max_bytes)
         deployment = build_deployment(
