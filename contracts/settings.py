@@ -16,6 +16,8 @@
 | GWR_PARSE_BUDGET       | 60                       | seconds one document may take to parse; longer is quarantined |
 | GWR_DUCKDB_MEMORY_LIMIT| 1GB                      | DuckDB's memory limit in the loader, the checks and dbt |
 | GWR_DUCKDB_THREADS     | all cores                | DuckDB's threads in the loader, the checks and dbt |
+| GWR_TASK_RUNNER        | process                  | where parse batches run: `process` (a pool) or `dask` |
+| GWR_DASK_ADDRESS       | (a temporary LocalCluster)| the Dask scheduler for `dask` (tcp://host:8786) |
 
 `quiet_telemetry()` turns off the usage pings of Prefect (its servers log "Failed to send
 telemetry" errors when offline), dbt and GX for this process and every process it starts.
@@ -102,6 +104,9 @@ def workers() -> int:
     env = os.environ.get("GWR_WORKERS")
     return max(1, int(env)) if env else max(1, os.cpu_count() or 1)
 
+
+TASK_RUNNERS = ("process", "dask")
+"""Where the parse batches run (ingestion/batch.py, flows/parse_dask.py)."""
 
 DUCKDB_MEMORY_LIMIT_DEFAULT = "1GB"
 DUCKDB_MEMORY_VAR = "GWR_DUCKDB_MEMORY_LIMIT"
@@ -197,6 +202,10 @@ class Settings(WarehousePaths):
     http_timeout: float = 30.0
     http_retries: int = 3
     http_retry_delay: float = 2.0
+    task_runner: str = "process"
+    """Where the parse batches run: `process` (a process pool, the default) or `dask`."""
+    dask_address: str | None = None
+    """The Dask scheduler for `dask`; None: a temporary LocalCluster, one worker per core."""
 
     def http_retry_delays(self) -> list[float]:
         """Exponential backoff: delay, 2×delay, 4×delay, …"""
@@ -213,8 +222,14 @@ def load_settings(
     sources: Sequence[str | os.PathLike] | None = None,
     dbt_target: str | None = None,
     max_bytes: int | str | None = None,
+    task_runner: str | None = None,
+    dask_address: str | None = None,
 ) -> Settings:
-    """Arguments first, then the environment, then the defaults. Raises ValueError for a bad size."""
+    """Arguments first, then the environment, then the defaults. Raises ValueError for a bad size
+    or an unknown task runner."""
+    runner = task_runner or os.environ.get("GWR_TASK_RUNNER") or "process"
+    if runner not in TASK_RUNNERS:
+        raise ValueError(f"unknown task runner {runner!r}: use one of {', '.join(TASK_RUNNERS)}")
     project = Path(os.environ.get("GWR_DBT_PROJECT_DIR") or DBT_PROJECT_DIR).resolve()
     profiles = Path(os.environ.get("GWR_DBT_PROFILES_DIR") or project).resolve()
     return Settings(
@@ -227,4 +242,6 @@ def load_settings(
         http_timeout=float(os.environ.get("GWR_HTTP_TIMEOUT") or 30),
         http_retries=int(os.environ.get("GWR_HTTP_RETRIES") or 3),
         http_retry_delay=float(os.environ.get("GWR_HTTP_RETRY_DELAY") or 2),
+        task_runner=runner,
+        dask_address=dask_address or os.environ.get("GWR_DASK_ADDRESS") or None,
     )

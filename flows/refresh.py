@@ -36,6 +36,7 @@ def refresh(
     sources: list[str] | None = None, db: str | None = None, wait: bool = False,
     dbt_target: str | None = None, run_id: str | None = None, take_lock: bool = True,
     full: bool = False, max_bytes: int | None = None,
+    task_runner: str | None = None, dask_address: str | None = None,
 ) -> RefreshSummary:
     """Ingest report sources, build and check the warehouse, publish it atomically.
 
@@ -46,6 +47,8 @@ def refresh(
         (`gwr refresh` takes it before starting Prefect, so that a second refresh fails at once).
     full: parse every source again and rebuild the raw layer (default: only what changed).
     max_bytes: size limit of one file or page (default $GWR_MAX_BYTES, else 20 MB).
+    task_runner: where the parse batches run, `process` (a process pool, the default) or `dask`
+        (prefect-dask; on the cluster at `dask_address`, else on a temporary LocalCluster).
     """
     t0 = time.monotonic()
     seconds: dict[str, float] = {}
@@ -59,7 +62,8 @@ def refresh(
         finally:
             seconds[stage] = round(seconds.get(stage, 0.0) + time.monotonic() - t, 3)
 
-    settings = load_settings(db=db, sources=sources, dbt_target=dbt_target, max_bytes=max_bytes)
+    settings = load_settings(db=db, sources=sources, dbt_target=dbt_target, max_bytes=max_bytes,
+                             task_runner=task_runner, dask_address=dask_address)
     run = ops.RunRow(run_id=run_id or ops.new_run_id(), started=ops.utcnow())
     published, log = settings.db_path, logger()
     checks: list[CheckSummary] = []
@@ -84,8 +88,14 @@ def refresh(
                     retries=settings.http_retries, retry_delay_seconds=settings.http_retry_delays(),
                 )(found, build_db, settings, run.run_id, FetchProgress())
             with timed("read_extract"):
-                batch = read_and_extract(fetched.sources, build_db, full=full,
-                                         max_bytes=settings.max_bytes, keep=fetched.keep)
+                if settings.task_runner == "dask":
+                    from flows.parse_dask import parse_on_dask
+
+                    batch = parse_on_dask(fetched.sources, build_db, full=full, max_bytes=settings.max_bytes,
+                                          keep=fetched.keep, address=settings.dask_address, log=log)
+                else:
+                    batch = read_and_extract(fetched.sources, build_db, full=full,
+                                             max_bytes=settings.max_bytes, keep=fetched.keep)
             batch.errors[:0] = fetched.errors
             batch.cache_rows = fetched.cache_rows
             run.documents_parsed, run.facts = batch.documents, batch.facts

@@ -57,10 +57,22 @@ def _quiet_prefect() -> None:
     "--strict", is_flag=True,
     help="Exit with status 3 when any file was quarantined (the run still publishes).",
 )
+@click.option(
+    "--task-runner", type=click.Choice(["process", "dask"]), default=None,
+    help="Where the reports are parsed: `process`, a pool of one process per core (the default; "
+    "$GWR_TASK_RUNNER), or `dask`, as Prefect tasks on a Dask cluster (a temporary one on this "
+    "machine unless --dask-address names one).",
+)
+@click.option(
+    "--dask-address", metavar="URL", default=None,
+    help="The scheduler of an existing Dask cluster for --task-runner dask, e.g. tcp://10.0.0.5:8786 "
+    "(its workers must see the warehouse folder). Default: $GWR_DASK_ADDRESS, else a temporary "
+    "cluster on this machine.",
+)
 @json_option("the summary")
 def refresh(
     sources: tuple[str, ...], db: str | None, wait: bool, full: bool, max_bytes: str | None,
-    strict: bool, as_json: bool,
+    strict: bool, task_runner: str | None, dask_address: str | None, as_json: bool,
 ) -> None:
     """Build the warehouse from reports, check it and publish it.
 
@@ -84,7 +96,8 @@ def refresh(
 
     _quiet_prefect()
     try:
-        settings = load_settings(db=db, max_bytes=max_bytes)
+        settings = load_settings(db=db, max_bytes=max_bytes, task_runner=task_runner,
+                                 dask_address=dask_address)
     except ValueError as e:
         click.echo(f"gwr refresh: {e}", err=True)
         sys.exit(2)
@@ -96,7 +109,8 @@ def refresh(
 
             summary = refresh_flow(
                 sources=list(sources) or None, db=str(settings.db_path), take_lock=False,
-                full=full, max_bytes=settings.max_bytes,
+                full=full, max_bytes=settings.max_bytes, task_runner=settings.task_runner,
+                dask_address=settings.dask_address,
             )
     except RefreshLocked as e:
         click.echo(f"gwr refresh: {e}", err=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 from _warehouse import query, snapshot
 
@@ -114,10 +115,14 @@ class TestRefreshFlow:
         real_write_raw = ingestion.loading.load.write_raw
 
         def corrupting_write_raw(db_url, parsed, run_id, *args, **kwargs):
-            parsed = list(parsed)
-            fact = next(f for p in parsed for f in p.facts)
-            fact.evidence = "篡改" + fact.evidence  # no longer text[char_start:char_end]
-            return real_write_raw(db_url, parsed, run_id, *args, **kwargs)
+            counts = real_write_raw(db_url, parsed, run_id, *args, **kwargs)
+            con = duckdb.connect(db_url.removeprefix("duckdb:///"))
+            try:  # one fact's evidence no longer text[char_start:char_end]
+                con.execute("UPDATE raw.facts SET evidence = '篡改' || evidence "
+                            "WHERE fact_id = (SELECT min(fact_id) FROM raw.facts)")
+            finally:
+                con.close()
+            return counts
 
         monkeypatch.setattr(ingestion.loading.load, "write_raw", corrupting_write_raw)
         run_id = "test-blocking-failure"
