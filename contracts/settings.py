@@ -18,6 +18,10 @@
 | GWR_DUCKDB_THREADS     | all cores                | DuckDB's threads in the loader, the checks and dbt |
 | GWR_TASK_RUNNER        | process                  | where parse batches run: `process` (a pool) or `dask` |
 | GWR_DASK_ADDRESS       | (a temporary LocalCluster)| the Dask scheduler for `dask` (tcp://host:8786) |
+| GWR_TARGET             | duckdb                   | the warehouse: `duckdb` (the file GWR_DB) or `postgres` |
+| GWR_PG_URL             | (none)                   | the PostgreSQL warehouse, written by refreshes (postgresql+psycopg2://user:pw@host:5432/gwr; `?host=/socket/dir` for a socket) |
+| GWR_PG_READ_URL        | GWR_PG_URL as GWR_PG_READER | how `gwr sql` connects to PostgreSQL: a read-only role |
+| GWR_PG_READER          | gwr_reader               | the read-only role a PostgreSQL publication grants SELECT to |
 
 `quiet_telemetry()` turns off the usage pings of Prefect (its servers log "Failed to send
 telemetry" errors when offline), dbt and GX for this process and every process it starts.
@@ -124,6 +128,52 @@ def duckdb_config() -> dict[str, str | int]:
     }
 
 
+WAREHOUSE_TARGETS = ("duckdb", "postgres")
+"""Where the warehouse lives: the embedded DuckDB file, or a shared PostgreSQL database."""
+PG_URL_VAR = "GWR_PG_URL"
+PG_READ_URL_VAR = "GWR_PG_READ_URL"
+PG_READER_DEFAULT = "gwr_reader"
+PG_DBT_TARGET = "postgres"
+"""The output of dbt_project/profiles.yml for PostgreSQL."""
+PG_BUILD_SUFFIX = "__build"
+"""Suffix of the schemas a PostgreSQL refresh builds into before swapping them in."""
+PG_SCHEMA_SUFFIX_VAR = "GWR_DBT_SCHEMA_SUFFIX"
+"""Read by dbt_project (generate_schema_name, the raw source's schema)."""
+PG_PUBLISHED_SCHEMAS = ("raw", "seeds", "staging", "marts")
+"""The schemas a PostgreSQL publication swaps in together."""
+
+
+def postgres_url(url: str | None = None) -> str:
+    """The PostgreSQL warehouse's SQLAlchemy URL: `url`, else $GWR_PG_URL; ValueError without one."""
+    raw = url or os.environ.get(PG_URL_VAR)
+    if not raw:
+        raise ValueError(f"the PostgreSQL target needs a URL: set {PG_URL_VAR} "
+                         "(postgresql+psycopg2://user:password@host:5432/gwr)")
+    if not raw.startswith("postgresql"):
+        raise ValueError(f"{PG_URL_VAR} must be a postgresql:// URL, not {raw.split(':', 1)[0]}://")
+    return raw
+
+
+def pg_reader_role() -> str:
+    """The read-only role: $GWR_PG_READER, else gwr_reader."""
+    role = os.environ.get("GWR_PG_READER") or PG_READER_DEFAULT
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", role):
+        raise ValueError(f"GWR_PG_READER must be a plain lower-case role name, not {role!r}")
+    return role
+
+
+def postgres_read_url() -> str:
+    """How `gwr sql` connects: $GWR_PG_READ_URL, else $GWR_PG_URL with the read-only role as user
+    (and no password: for socket or trust/peer setups; set GWR_PG_READ_URL otherwise)."""
+    env = os.environ.get(PG_READ_URL_VAR)
+    if env:
+        return env
+    from sqlalchemy.engine import make_url
+
+    return make_url(postgres_url()).set(username=pg_reader_role(), password=None).render_as_string(
+        hide_password=False)
+
+
 def resolve_db(db: str | os.PathLike | None = None) -> Path:
     """The published DuckDB file: `db`, else $GWR_DB, else ./warehouse/gwr.duckdb; made absolute."""
     raw = db if db not in (None, "") else os.environ.get("GWR_DB") or DEFAULT_DB
@@ -206,6 +256,16 @@ class Settings(WarehousePaths):
     """Where the parse batches run: `process` (a process pool, the default) or `dask`."""
     dask_address: str | None = None
     """The Dask scheduler for `dask`; None: a temporary LocalCluster, one worker per core."""
+    target: str = "duckdb"
+    """Where the warehouse lives: `duckdb` (db_path) or `postgres` (pg_url)."""
+    pg_url: str | None = None
+    """The PostgreSQL warehouse (target `postgres`)."""
+
+    @property
+    def dbt_pg_artifacts_dir(self) -> Path:
+        """dbt's target/ and logs/ for builds into PostgreSQL: `<db dir>/.dbt-postgres/` (a target
+        of its own keeps partial parsing of the DuckDB builds intact)."""
+        return self.warehouse_dir / ".dbt-postgres"
 
     def http_retry_delays(self) -> list[float]:
         """Exponential backoff: delay, 2×delay, 4×delay, …"""
@@ -224,9 +284,15 @@ def load_settings(
     max_bytes: int | str | None = None,
     task_runner: str | None = None,
     dask_address: str | None = None,
+    target: str | None = None,
 ) -> Settings:
-    """Arguments first, then the environment, then the defaults. Raises ValueError for a bad size
-    or an unknown task runner."""
+    """Arguments first, then the environment, then the defaults. Raises ValueError for a bad size,
+    an unknown task runner or target, or the postgres target without a URL."""
+    where = target or os.environ.get("GWR_TARGET") or "duckdb"
+    if where not in WAREHOUSE_TARGETS:
+        raise ValueError(f"unknown target {where!r}: use one of {', '.join(WAREHOUSE_TARGETS)}")
+    pg_url = postgres_url() if where == "postgres" else None
+    default_dbt_target = PG_DBT_TARGET if where == "postgres" else DEFAULT_DBT_TARGET
     runner = task_runner or os.environ.get("GWR_TASK_RUNNER") or "process"
     if runner not in TASK_RUNNERS:
         raise ValueError(f"unknown task runner {runner!r}: use one of {', '.join(TASK_RUNNERS)}")
@@ -235,7 +301,7 @@ def load_settings(
     return Settings(
         db_path=resolve_db(db),
         sources=resolve_sources(sources),
-        dbt_target=dbt_target or os.environ.get(DBT_TARGET_VAR) or DEFAULT_DBT_TARGET,
+        dbt_target=dbt_target or os.environ.get(DBT_TARGET_VAR) or default_dbt_target,
         dbt_project_dir=project,
         dbt_profiles_dir=profiles,
         max_bytes=parse_size(max_bytes) if max_bytes not in (None, "") else max_bytes_from_env(),
@@ -244,4 +310,6 @@ def load_settings(
         http_retry_delay=float(os.environ.get("GWR_HTTP_RETRY_DELAY") or 2),
         task_runner=runner,
         dask_address=dask_address or os.environ.get("GWR_DASK_ADDRESS") or None,
+        target=where,
+        pg_url=pg_url,
     )

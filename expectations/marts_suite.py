@@ -30,6 +30,7 @@ import re
 from pathlib import Path
 from typing import Any, Callable
 
+from contracts.settings import PG_BUILD_SUFFIX
 from expectations.checks import Check, SuiteSpec, TableSpec
 
 SCHEMA = "marts"
@@ -126,6 +127,8 @@ def marts_suite(manifest_path: Path) -> SuiteSpec:
     if not path.is_file():
         raise FileNotFoundError(f"the marts gate needs dbt's manifest {path}; run dbt build first")
     nodes: dict[str, dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["nodes"]
+    for n in nodes.values():  # a PostgreSQL build's schemas (marts__build) are checked as published
+        n["schema"] = str(n.get("schema") or "").removesuffix(PG_BUILD_SUFFIX)
     marts = {uid: n for uid, n in nodes.items() if n["resource_type"] == "model" and n["schema"] == SCHEMA}
     checks: list[Check] = []
     derived: dict[str, list[tuple[str, str]]] = {}

@@ -110,8 +110,10 @@ def run_dbt_build(
     artifacts_dir: Path | None = None,
     quiet: bool = True,
     extra_args: list[str] | None = None,
+    env: dict[str, str] | None = None,
 ) -> DbtBuildResult:
-    """`dbt deps` (if packages.yml exists) then `dbt build` into `db_path`; raise DbtBuildError on failure."""
+    """`dbt deps` (if packages.yml exists) then `dbt build` into `db_path`; raise DbtBuildError on failure.
+    `env`: more variables for the profile (the PostgreSQL target's connection, flows/postgres.py)."""
     db_path = Path(db_path).resolve()
     artifacts_dir = Path(artifacts_dir or db_path.parent / ".dbt").resolve()
     target_path = artifacts_dir / "target"
@@ -132,7 +134,7 @@ def run_dbt_build(
     duck = duckdb_config()
     with scoped_env(**{DBT_DB_PATH_VAR: str(db_path), DBT_TARGET_VAR: target,
                        DUCKDB_MEMORY_VAR: str(duck["memory_limit"]), DUCKDB_THREADS_VAR: str(duck["threads"]),
-                       "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}):
+                       "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **(env or {})}):
         try:
             if (Path(project_dir) / "packages.yml").exists() or (
                 Path(project_dir) / "dependencies.yml"

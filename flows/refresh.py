@@ -36,7 +36,7 @@ def refresh(
     sources: list[str] | None = None, db: str | None = None, wait: bool = False,
     dbt_target: str | None = None, run_id: str | None = None, take_lock: bool = True,
     full: bool = False, max_bytes: int | None = None,
-    task_runner: str | None = None, dask_address: str | None = None,
+    task_runner: str | None = None, dask_address: str | None = None, target: str | None = None,
 ) -> RefreshSummary:
     """Ingest report sources, build and check the warehouse, publish it atomically.
 
@@ -49,6 +49,8 @@ def refresh(
     max_bytes: size limit of one file or page (default $GWR_MAX_BYTES, else 20 MB).
     task_runner: where the parse batches run, `process` (a process pool, the default) or `dask`
         (prefect-dask; on the cluster at `dask_address`, else on a temporary LocalCluster).
+    target: `duckdb` (the file `db`, the default) or `postgres` (the database at $GWR_PG_URL,
+        flows/refresh_postgres.py).
     """
     t0 = time.monotonic()
     seconds: dict[str, float] = {}
@@ -63,7 +65,11 @@ def refresh(
             seconds[stage] = round(seconds.get(stage, 0.0) + time.monotonic() - t, 3)
 
     settings = load_settings(db=db, sources=sources, dbt_target=dbt_target, max_bytes=max_bytes,
-                             task_runner=task_runner, dask_address=dask_address)
+                             task_runner=task_runner, dask_address=dask_address, target=target)
+    if settings.target == "postgres":
+        from flows.refresh_postgres import refresh_postgres
+
+        return refresh_postgres(settings, run_id or ops.new_run_id(), wait, logger(), timed, seconds)
     run = ops.RunRow(run_id=run_id or ops.new_run_id(), started=ops.utcnow())
     published, log = settings.db_path, logger()
     checks: list[CheckSummary] = []

@@ -124,7 +124,8 @@ def load_raw(build_db: Path, batch: ParseBatch, run_id: str) -> dict[str, int]:
     return counts
 
 
-def _check(stage: str, build_db: Path, run_id: str, docs_dir: Path | None, **kwargs: Any) -> CheckSummary:
+def check_summary(stage: str, build_db: Path, run_id: str, docs_dir: Path | None, **kwargs: Any) -> CheckSummary:
+    """Run the `stage` suite on the DuckDB file `build_db`; QualityGateError on a blocking failure."""
     from expectations.runner import run_suite
 
     outcome = run_suite(build_db, stage, run_id, docs_dir=docs_dir, **kwargs)
@@ -146,7 +147,7 @@ def _check(stage: str, build_db: Path, run_id: str, docs_dir: Path | None, **kwa
 @task(name="check_raw", **TASK_OPTIONS)
 def check_raw(build_db: Path, run_id: str, docs_dir: Path | None = None) -> CheckSummary:
     """Great Expectations suite on the raw layer; a blocking failure stops the run."""
-    return _check("raw", build_db, run_id, docs_dir)
+    return check_summary("raw", build_db, run_id, docs_dir)
 
 
 DBT_REFRESH_ARGS = ["--exclude-resource-type", "unit_test"]
@@ -174,7 +175,7 @@ def check_marts(build_db: Path, run_id: str, manifest: Path, docs_dir: Path | No
     """The marts gate: the dbt project's tests on the marts, run again as a Great Expectations
     suite generated from the build's dbt manifest (results in the Data Docs and ops.dq_results);
     a blocking failure stops publication."""
-    return _check("marts", build_db, run_id, docs_dir, manifest=manifest)
+    return check_summary("marts", build_db, run_id, docs_dir, manifest=manifest)
 
 
 @task(name="publish", **TASK_OPTIONS)

@@ -65,15 +65,21 @@ def insert_parquet(conn: sa.Connection, table: sa.Table, files: list[Path], extr
     return n
 
 
-def create_engine(db_url: str) -> sa.Engine:
-    """An engine on `db_url`; on DuckDB with the memory limit and threads of contracts.settings."""
+def create_engine(db_url: str, schema: str = "raw") -> sa.Engine:
+    """An engine on `db_url`; on DuckDB with the memory limit and threads of contracts.settings.
+    `schema`: where the raw tables go (the PostgreSQL refresh loads into `raw__build`)."""
     if db_url.startswith("duckdb:"):
-        return sa.create_engine(db_url, connect_args={"config": duckdb_config()})
-    return sa.create_engine(db_url)
+        engine = sa.create_engine(db_url, connect_args={"config": duckdb_config()})
+    else:
+        engine = sa.create_engine(db_url)
+    if schema != "raw":
+        engine = engine.execution_options(schema_translate_map={"raw": schema})
+    return engine
 
 
 def ensure_schema(conn: sa.Connection) -> None:
-    conn.execute(sa.text("CREATE SCHEMA IF NOT EXISTS raw"))
+    schema = (conn.get_execution_options().get("schema_translate_map") or {}).get("raw", "raw")
+    conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
     RAW.create_all(conn)
 
 
@@ -124,6 +130,7 @@ def write_raw(
     replace_sources: Iterable[str] = (),
     remove_sources: Iterable[str] = (),
     removed_at: dt.datetime | None = None,
+    schema: str = "raw",
 ) -> dict[str, int]:
     """Write documents, sentences and facts in one transaction; returns rows written per table
     (and `removed`: documents marked removed).
@@ -134,10 +141,10 @@ def write_raw(
     so are all rows of the documents that came from `replace_sources` (source paths or URLs that
     were parsed again: a file that now holds fewer reports loses the others). The documents of
     `remove_sources` lose their sentences and facts and keep their raw.documents row with
-    `removed_at` set (staging and the marts leave them out).
+    `removed_at` set (staging and the marts leave them out). `schema`: where the raw tables are.
     """
     spool = as_spool(parsed)
-    engine = create_engine(db_url)
+    engine = create_engine(db_url, schema)
     counts = {"documents": 0, "sentences": 0, "facts": 0, "removed": 0}
     now = utcnow()
     replace_sources = sorted(set(replace_sources))

@@ -195,17 +195,28 @@ unknown_region_mentions as (
 
 ),
 
+ranked_parents as (
+
+    select
+        region,
+        reporting_region,
+        row_number() over (
+            partition by region
+            order by reporting_region is null, n_mentions desc, reporting_region
+        ) as parent_order
+
+    from unknown_region_mentions
+
+),
+
 unknown_region_parent as (
 
     select
         region,
         reporting_region as parent_region
 
-    from unknown_region_mentions
-    qualify row_number() over (
-        partition by region
-        order by reporting_region is null, n_mentions desc, reporting_region
-    ) = 1
+    from ranked_parents
+    where parent_order = 1
 
 ),
 

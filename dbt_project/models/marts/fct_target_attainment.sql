@@ -46,19 +46,29 @@ numeric_targets as (
 
 ),
 
+ranked_targets as (
+
+    select
+        *,
+        row_number() over (
+            partition by region, year, indicator, measure
+            order by
+                coalesce(document_kind = 'work_report', false) desc,
+                published_date nulls last,
+                document_id,
+                char_start,
+                fact_id
+        ) as target_order
+
+    from numeric_targets
+
+),
+
 chosen_targets as (
 
     select *
-    from numeric_targets
-    qualify row_number() over (
-        partition by region, year, indicator, measure
-        order by
-            coalesce(document_kind = 'work_report', false) desc,
-            published_date nulls last,
-            document_id,
-            char_start,
-            fact_id
-    ) = 1
+    from ranked_targets
+    where target_order = 1
 
 ),
 
@@ -124,7 +134,7 @@ final as (
         latest_actuals.period_end_month as actual_period_end_month,
         latest_actuals.estimate as actual_estimate,
 
-        round(latest_actuals.value - chosen_targets.value, 6) as gap,
+        {{ round_double('latest_actuals.value - chosen_targets.value', 6) }} as gap,
         case
             when latest_actuals.value is null then null
             when chosen_targets.comparator = 'max'
