@@ -1,14 +1,19 @@
 """GWR Warehouse benchmark: every figure of BENCHMARKS.md, measured in one run on one machine.
 
-    python -m benchmarks.run                 # all parts, 10,000 synthetic reports
-    python -m benchmarks.run --synthetic 1000 --skip-synthetic-refresh   # quicker
+    python -m benchmarks.run                       # every part: about 25 minutes on 2 cores
+    python -m benchmarks.run --sizes 300,1000 --dask-size 300    # a quicker look
+    python -m benchmarks.report                    # BENCHMARKS.md from the results
 
-Parts:
+Parts (--parts picks some, e.g. --parts ab):
   (a) parse throughput over the bundled corpus against jieba.lcut over the same text (ratio);
-  (b) a cold refresh and a refresh with nothing changed, wall time by stage;
-  (c) a cold refresh of a synthetic corpus (benchmarks/synth.py): wall time and peak RSS;
-  (d) latency of typical `gwr sql` queries on the marts it built.
-Results: benchmarks/results/latest.json and a table on stdout.
+  (b) the bundled corpus, cold and with nothing changed, first with a temporary Prefect server per
+      command, then with a local one (`gwr server start`): wall time by stage;
+  (c) cold refreshes of synthetic corpora (benchmarks/synth.py) of each --sizes: wall time and
+      resident memory of the whole process tree, per stage (benchmarks/measure.py);
+  (d) latency of typical `gwr sql` queries on the largest warehouse of (c);
+  (f) the process pool against Dask (a LocalCluster on this machine) on one synthetic corpus.
+Results: benchmarks/results/latest.json and a table on stdout; benchmarks/report.py writes
+BENCHMARKS.md from them (the cost per document, the projection to 100,000).
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks import measure
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -70,82 +77,80 @@ def part_a_parse_vs_jieba(repeats: int = 3) -> dict:
             "parse_chars_per_s": round(chars / p)}
 
 
-def _tree_rss(root: int) -> int:
-    """Resident memory of a process and all its descendants (Linux /proc), in bytes."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for d in Path("/proc").iterdir():
-        if not d.name.isdigit():
-            continue
+def part_b_small(tmp: Path) -> dict:
+    """The bundled corpus cold and unchanged: with a temporary Prefect server per command, then
+    with a local server kept running (`gwr server start`, its own PREFECT_HOME)."""
+    corpus = [str(ROOT / "sample_corpus")]
+    out: dict = {}
+    home = tmp / "prefect-home"
+    env = {"PREFECT_HOME": str(home), "PREFECT_API_URL": None}
+    for mode in ("temporary_server", "local_server"):
+        db = tmp / "b" / mode / "gwr.duckdb"
+        if mode == "local_server":
+            measure.gwr(["server", "start", "--port", str(_free_port())], env)
         try:
-            stat = (d / "stat").read_text()
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            pages = int((d / "statm").read_text().split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        children.setdefault(ppid, []).append(int(d.name))
-        rss[int(d.name)] = pages * os.sysconf("SC_PAGE_SIZE")
-    total, todo = 0, [root]
-    while todo:
-        pid = todo.pop()
-        total += rss.get(pid, 0)
-        todo.extend(children.get(pid, []))
-    return total
+            cold = measure.refresh(corpus, db, env=env)
+            warm = measure.refresh(corpus, db, env=env)
+        finally:
+            if mode == "local_server":
+                measure.gwr(["server", "stop"], env)
+        out[mode] = {
+            "cold_wall_s": round(cold.wall_s, 1), "cold_flow_s": round(cold.summary.get("seconds") or 0, 1),
+            "cold_stages_s": cold.summary.get("stage_seconds"), "cold_peak_rss_mb": cold.peak_rss_mb,
+            "nochange_wall_s": round(warm.wall_s, 1), "nochange_flow_s": round(warm.summary.get("seconds") or 0, 1),
+            "nochange_stages_s": warm.summary.get("stage_seconds"),
+            "nochange_documents_parsed": warm.summary.get("files_parsed"),
+        }
+    return out
 
 
-def _refresh(sources: list[str], db: Path, env: dict | None = None) -> tuple[dict, float, int]:
-    """One `gwr refresh` in a subprocess: (summary, wall seconds, peak RSS of the process tree,
-    sampled every 0.2 s: the pool's workers count too)."""
-    cmd = [sys.executable, "-m", "gwr.cli", "refresh", "--json", "--db", str(db)]
-    for s in sources:
-        cmd += ["--source", s]
-    t = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, cwd=ROOT, env={**os.environ, **(env or {})})
-        peak = 0
-        while proc.poll() is None:
-            peak = max(peak, _tree_rss(proc.pid))
-            time.sleep(0.2)
-        out.seek(0)
-        err.seek(0)
-        proc.stdout_text, proc.stderr_text = out.read(), err.read()
-    wall = time.perf_counter() - t
-    rss = peak
-    proc.stdout, proc.stderr = proc.stdout_text, proc.stderr_text
-    if proc.returncode != 0:
-        raise RuntimeError(f"refresh failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-    out = proc.stdout[proc.stdout.index("{"):]
-    return json.loads(out), wall, rss
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
-def part_b_refresh(tmp: Path) -> dict:
-    db = tmp / "b" / "gwr.duckdb"
-    cold, cold_wall, _ = _refresh([str(ROOT / "sample_corpus")], db)
-    warm, warm_wall, _ = _refresh([str(ROOT / "sample_corpus")], db)
-    return {
-        "cold_wall_s": round(cold_wall, 1), "cold_flow_s": round(cold.get("seconds") or 0, 1),
-        "cold_stages_s": cold.get("stage_seconds"),
-        "nochange_wall_s": round(warm_wall, 1), "nochange_flow_s": round(warm.get("seconds") or 0, 1),
-        "nochange_stages_s": warm.get("stage_seconds"),
-        "nochange_documents_parsed": warm.get("documents"),
-        "nochange_over_cold": round((warm.get("seconds") or warm_wall) / (cold.get("seconds") or cold_wall), 3),
-    }
-
-
-def part_c_synthetic(tmp: Path, n: int) -> dict:
+def synthetic_corpus(tmp: Path, n: int) -> tuple[Path, float]:
     from benchmarks.synth import generate
 
-    src = tmp / "synth"
+    src = tmp / f"synth-{n}"
     t = time.perf_counter()
-    generate(src, n)
-    gen_s = time.perf_counter() - t
-    db = tmp / "c" / "gwr.duckdb"
-    summary, wall, rss = _refresh([str(src)], db)
-    return {"reports": n, "generate_s": round(gen_s, 1), "cold_wall_s": round(wall, 1),
-            "flow_s": round(summary.get("seconds") or 0, 1),
-            "stages_s": summary.get("stage_seconds"), "peak_rss_mb": round(rss / 2**20),
-            "documents": summary.get("documents"), "facts": summary.get("facts"),
-            "mart_rows": summary.get("mart_rows"), "db_mb": round(db.stat().st_size / 2**20)}
+    if not src.exists():
+        generate(src, n)
+    return src, time.perf_counter() - t
+
+
+def scale_run(tmp: Path, n: int, *extra: str, label: str = "") -> dict:
+    """One cold refresh of n synthetic reports: time and RSS, in total and per stage."""
+    src, gen_s = synthetic_corpus(tmp, n)
+    db = tmp / f"c-{n}{label}" / "gwr.duckdb"
+    m = measure.refresh([str(src)], db, *extra)
+    result = {"reports": n, "generate_s": round(gen_s, 1), "cold_wall_s": round(m.wall_s, 1),
+              "flow_s": round(m.summary.get("seconds") or 0, 1), "stages_s": m.summary.get("stage_seconds"),
+              "stage_rss_mb": m.stage_rss_mb(), "peak_rss_mb": m.peak_rss_mb,
+              "documents": m.summary.get("documents"), "facts": m.summary.get("facts"),
+              "mart_rows": m.summary.get("mart_rows"), "db_mb": round(db.stat().st_size / 2**20),
+              "db_path": str(db)}
+    return result
+
+
+def part_c_scale(tmp: Path, sizes: list[int]) -> list[dict]:
+    runs = []
+    for n in sizes:
+        runs.append(scale_run(tmp, n))
+        print(table({"c": runs[-1:]}), flush=True)
+    return runs
+
+
+def part_f_dask(tmp: Path, n: int) -> dict:
+    """The same cold refresh with the process pool and with Dask (a temporary LocalCluster)."""
+    out = {}
+    for runner in ("process", "dask"):
+        r = scale_run(tmp, n, "--task-runner", runner, label=f"-{runner}")
+        out[runner] = {k: r[k] for k in ("reports", "cold_wall_s", "stages_s", "peak_rss_mb", "facts")}
+    return out
 
 
 def part_d_sql(db: Path, repeats: int = 5) -> dict:
@@ -175,54 +180,57 @@ def table(results: dict) -> str:
     a = results.get("a")
     if a:
         lines.append(f"| (a) | parse / jieba.lcut over the corpus ({a['chars']} chars) | {a['parse_s']} s / {a['jieba_lcut_s']} s = **{a['ratio']}** |")
-    b = results.get("b")
-    if b:
-        lines.append(f"| (b) | cold refresh, bundled corpus | {b['cold_wall_s']} s (flow {b['cold_flow_s']} s) |")
-        lines.append(f"| (b) | refresh with nothing changed | {b['nochange_wall_s']} s (flow {b['nochange_flow_s']} s), "
-                     f"parsed {b['nochange_documents_parsed']}, ratio **{b['nochange_over_cold']}** |")
-        for label, key in (("cold", "cold_stages_s"), ("no change", "nochange_stages_s")):
-            if b.get(key):
-                stages = ", ".join(f"{k} {v:.1f}" for k, v in b[key].items())
-                lines.append(f"| (b) | stages, {label} (s) | {stages} |")
-    c = results.get("c")
-    if c:
+    for mode, b in (results.get("b") or {}).items():
+        lines.append(f"| (b) | {mode}: cold / no change | {b['cold_wall_s']} s (flow {b['cold_flow_s']} s) / "
+                     f"{b['nochange_wall_s']} s (flow {b['nochange_flow_s']} s) |")
+    for c in results.get("c") or []:
         lines.append(f"| (c) | cold refresh, {c['reports']} synthetic reports | **{c['cold_wall_s']} s**, peak RSS **{c['peak_rss_mb']} MB** |")
-        if c.get("stages_s"):
-            lines.append("| (c) | stages (s) | " + ", ".join(f"{k} {v:.1f}" for k, v in c["stages_s"].items()) + " |")
-    d = results.get("d")
-    if d:
-        for name, v in d.items():
-            lines.append(f"| (d) | `gwr sql`: {name} | query {v['query_ms_median']} ms; whole command {v['command_s']} s |")
+        stages = c.get("stages_s") or {}
+        lines.append("| (c) | stages: s (MB) | " + ", ".join(
+            f"{k} {v:.1f} ({(c.get('stage_rss_mb') or {}).get(k, '?')})" for k, v in stages.items()) + " |")
+    for name, v in (results.get("d") or {}).items():
+        lines.append(f"| (d) | `gwr sql`: {name} | query {v['query_ms_median']} ms; whole command {v['command_s']} s |")
+    for runner, f in (results.get("f") or {}).items():
+        lines.append(f"| (f) | {runner}, {f['reports']} reports | {f['cold_wall_s']} s, read & extract "
+                     f"{(f.get('stages_s') or {}).get('read_extract', 0):.1f} s, peak RSS {f['peak_rss_mb']} MB |")
     return "\n".join(lines)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--synthetic", type=int, default=10000, help="reports in the synthetic corpus (c)")
-    ap.add_argument("--skip-synthetic-refresh", action="store_true", help="skip part (c)")
+    ap.add_argument("--sizes", default="1000,5000,10000", help="synthetic corpus sizes of (c), comma-separated")
+    ap.add_argument("--dask-size", type=int, default=1000, help="synthetic reports of (f)")
+    ap.add_argument("--parts", default="abcdf", help="which parts to run (letters)")
     ap.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     args = ap.parse_args()
+    sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
     results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                                 "platform": platform.platform()}, "when": time.strftime("%Y-%m-%d %H:%M:%S")}
+                                 "platform": platform.platform(),
+                                 "load_avg_at_start": [round(x, 2) for x in os.getloadavg()]},
+                     "when": time.strftime("%Y-%m-%d %H:%M:%S"), "sizes": sizes}
     tmp = Path(tempfile.mkdtemp(prefix="gwr-bench-"))
     try:
-        results["a"] = part_a_parse_vs_jieba()
-        print(table(results), flush=True)
-        results["b"] = part_b_refresh(tmp)
-        print(table({"b": results["b"]}), flush=True)
-        sql_db = tmp / "b" / "gwr.duckdb"
-        if not args.skip_synthetic_refresh:
-            results["c"] = part_c_synthetic(tmp, args.synthetic)
-            print(table({"c": results["c"]}), flush=True)
-            sql_db = tmp / "c" / "gwr.duckdb"
-        results["d"] = part_d_sql(sql_db)
+        if "a" in args.parts:
+            results["a"] = part_a_parse_vs_jieba()
+            print(table(results), flush=True)
+        if "b" in args.parts:
+            results["b"] = part_b_small(tmp)
+            print(table({"b": results["b"]}), flush=True)
+        if "c" in args.parts:
+            results["c"] = part_c_scale(tmp, sizes)
+        if "d" in args.parts and results.get("c"):
+            results["d"] = part_d_sql(Path(results["c"][-1]["db_path"]))
+        if "f" in args.parts:
+            results["f"] = part_f_dask(tmp, args.dask_size)
+            print(table({"f": results["f"]}), flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    results["machine"]["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
     print()
     print(table(results))
-    print(f"\nresults: {args.out}")
+    print(f"\nresults: {args.out}; BENCHMARKS.md: python -m benchmarks.report")
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ VOLATILE = [
     (re.compile(r"\d+(\.\d+)? s\b"), "<n> s"),
     (re.compile(r"\d+(\.\d+)? [KMG]?B\b"), "<size>"),
     (re.compile(r"(seconds by stage:).*"), r"\1 <times>"),
+    (re.compile(r"\bpid \d+"), "pid <n>"),
 ]
 
 
@@ -123,6 +124,7 @@ EXAMPLES: dict[str, list[str | Run | tuple[str, Run]]] = {
         gwr("sql", "select * from read_text('/etc/passwd')", stderr=True),
     ],
     "status": [gwr("status")],
+    "server": [gwr("server", "start"), gwr("refresh", head=2), gwr("server", "stop")],
     "report": [gwr("report", "--out", "reports")],
     "docs": [gwr("docs")],
 }

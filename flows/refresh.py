@@ -54,10 +54,13 @@ def refresh(
     """
     t0 = time.monotonic()
     seconds: dict[str, float] = {}
+    started: dict[str, float] = {}
 
     @contextmanager
     def timed(stage: str):
-        """Wall time per stage, for the summary and the benchmark (BENCHMARKS.md)."""
+        """Wall time per stage, and when it started (epoch s: the benchmark maps its RSS samples
+        to the stages), for the summary and the benchmark (BENCHMARKS.md)."""
+        started.setdefault(stage, round(time.time(), 3))
         t = time.monotonic()
         try:
             yield
@@ -69,7 +72,7 @@ def refresh(
     if settings.target == "postgres":
         from flows.refresh_postgres import refresh_postgres
 
-        return refresh_postgres(settings, run_id or ops.new_run_id(), wait, logger(), timed, seconds)
+        return refresh_postgres(settings, run_id or ops.new_run_id(), wait, logger(), timed, seconds, started)
     run = ops.RunRow(run_id=run_id or ops.new_run_id(), started=ops.utcnow())
     published, log = settings.db_path, logger()
     checks: list[CheckSummary] = []
@@ -153,7 +156,7 @@ def refresh(
         seconds=time.monotonic() - t0, files_unchanged=batch.unchanged,
         files_parsed=len(batch.parsed_sources), documents_removed=run.documents_removed,
         documents_total=documents_total, full=batch.full, full_reason=batch.full_reason,
-        build_skipped=build_skipped, stage_seconds=seconds,
+        build_skipped=build_skipped, stage_seconds=seconds, stage_started=started,
     )
 
 

@@ -87,7 +87,8 @@ def _tasks():
 
 
 def refresh_postgres(settings: Settings, run_id: str, wait: bool, log,
-                     timed: Callable[[str], object], seconds: dict[str, float]) -> RefreshSummary:
+                     timed: Callable[[str], object], seconds: dict[str, float],
+                     started: dict[str, float]) -> RefreshSummary:
     """Run every stage into PostgreSQL; the published schemas change only at the last step."""
     t0 = time.monotonic()
     load_raw_pg, dbt_build_pg, check_pg, publish_pg = _tasks()
@@ -131,5 +132,6 @@ def refresh_postgres(settings: Settings, run_id: str, wait: bool, log,
         dbt_counts=dbt.counts, dbt_by_type=dbt.by_type,
         data_docs=next((c.data_docs_index for c in reversed(checks) if c.data_docs_index), None),
         seconds=time.monotonic() - t0, files_parsed=len(batch.parsed_sources),
-        documents_total=int(raw_rows.get("documents", 0)), stage_seconds=seconds, full=True, full_reason="the PostgreSQL target always parses every source",
+        documents_total=int(raw_rows.get("documents", 0)), stage_seconds=seconds, stage_started=started,
+        full=True, full_reason="the PostgreSQL target always parses every source",
     )

@@ -44,6 +44,8 @@ class RefreshSummary:
     build_skipped: bool = False
     stage_seconds: dict[str, float] = field(default_factory=dict)
     dbt_by_type: dict[str, int] = field(default_factory=dict)
+    stage_started: dict[str, float] = field(default_factory=dict)
+    """When each stage started (epoch seconds): the benchmark's RSS per stage."""
     """dbt nodes per resource type (seed, model, test, unit_test)."""
 
     @property

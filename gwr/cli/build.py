@@ -69,10 +69,17 @@ def _quiet_prefect() -> None:
     "(its workers must see the warehouse folder). Default: $GWR_DASK_ADDRESS, else a temporary "
     "cluster on this machine.",
 )
+@click.option(
+    "--target", type=click.Choice(["duckdb", "postgres"]), default=None,
+    help="Where the warehouse lives: `duckdb`, the file --db (the default; $GWR_TARGET), or "
+    "`postgres`, the shared database at $GWR_PG_URL (postgresql+psycopg2://user:pw@host/gwr): "
+    "built in *__build schemas and swapped in at once; every source is parsed each time.",
+)
 @json_option("the summary")
 def refresh(
     sources: tuple[str, ...], db: str | None, wait: bool, full: bool, max_bytes: str | None,
-    strict: bool, task_runner: str | None, dask_address: str | None, as_json: bool,
+    strict: bool, task_runner: str | None, dask_address: str | None, target: str | None,
+    as_json: bool,
 ) -> None:
     """Build the warehouse from reports, check it and publish it.
 
@@ -97,7 +104,7 @@ def refresh(
     _quiet_prefect()
     try:
         settings = load_settings(db=db, max_bytes=max_bytes, task_runner=task_runner,
-                                 dask_address=dask_address)
+                                 dask_address=dask_address, target=target)
     except ValueError as e:
         click.echo(f"gwr refresh: {e}", err=True)
         sys.exit(2)
@@ -110,7 +117,7 @@ def refresh(
             summary = refresh_flow(
                 sources=list(sources) or None, db=str(settings.db_path), take_lock=False,
                 full=full, max_bytes=settings.max_bytes, task_runner=settings.task_runner,
-                dask_address=settings.dask_address,
+                dask_address=settings.dask_address, target=settings.target, wait=wait,
             )
     except RefreshLocked as e:
         click.echo(f"gwr refresh: {e}", err=True)

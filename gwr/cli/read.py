@@ -7,6 +7,7 @@ imports what it needs when it runs (duckdb; dbt for docs), never Prefect, so the
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -27,7 +28,13 @@ from gwr.cli.options import CONTEXT_SETTINGS, db_option, existing_warehouse, jso
     help="table: aligned box for reading (Chinese text lines up); csv: with a header row; "
     "json: a list of objects, one per row; markdown: a pipe table to paste into a document.",
 )
-def sql_cmd(query: str | None, db: str | None, fmt: str) -> None:
+@click.option(
+    "--target", type=click.Choice(["duckdb", "postgres"]), default=None,
+    help="Which warehouse: `duckdb` (the file --db, the default; $GWR_TARGET) or `postgres` (the "
+    "shared database, connected as its read-only role: $GWR_PG_READ_URL, else $GWR_PG_URL with "
+    "the user $GWR_PG_READER, default gwr_reader). With postgres a QUERY is required.",
+)
+def sql_cmd(query: str | None, db: str | None, fmt: str, target: str | None) -> None:
     """Run a read-only SQL QUERY on the warehouse and print the result.
 
     \b
@@ -55,6 +62,9 @@ def sql_cmd(query: str | None, db: str | None, fmt: str) -> None:
     from gwr.repl import repl
     from gwr.sql import SqlRefused, connect_sandboxed, explain_error, render, run_query
 
+    if (target or os.environ.get("GWR_TARGET") or "duckdb") == "postgres":
+        _sql_postgres(query, fmt)
+        return
     path = existing_warehouse(db)
     con = connect_sandboxed(path)
     try:
@@ -74,6 +84,23 @@ def sql_cmd(query: str | None, db: str | None, fmt: str) -> None:
         click.echo(render(res, fmt))
     finally:
         con.close()
+
+
+def _sql_postgres(query: str | None, fmt: str) -> None:
+    """`gwr sql --target postgres QUERY`: the query as the read-only role (gwr/sql_postgres.py)."""
+    from contracts.settings import postgres_read_url
+    from gwr.sql import render
+    from gwr.sql_postgres import PostgresQueryError, run_pg_query
+
+    if query is None:
+        click.echo("gwr sql: --target postgres needs a QUERY (the prompt is DuckDB's only)", err=True)
+        sys.exit(2)
+    try:
+        res = run_pg_query(postgres_read_url(), query)
+    except (ValueError, PostgresQueryError) as e:
+        click.echo(f"gwr sql: {e}", err=True)
+        sys.exit(1)
+    click.echo(render(res, fmt))
 
 
 # ----------------------------------------------------------------------------------------- status
