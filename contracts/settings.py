@@ -143,6 +143,14 @@ PG_PUBLISHED_SCHEMAS = ("raw", "seeds", "staging", "marts")
 """The schemas a PostgreSQL publication swaps in together."""
 
 
+def warehouse_target(target: str | None = None) -> str:
+    """`target`, else $GWR_TARGET, else duckdb; ValueError for anything but WAREHOUSE_TARGETS."""
+    where = target or os.environ.get("GWR_TARGET") or "duckdb"
+    if where not in WAREHOUSE_TARGETS:
+        raise ValueError(f"unknown target {where!r}: use one of {', '.join(WAREHOUSE_TARGETS)}")
+    return where
+
+
 def postgres_url(url: str | None = None) -> str:
     """The PostgreSQL warehouse's SQLAlchemy URL: `url`, else $GWR_PG_URL; ValueError without one."""
     raw = url or os.environ.get(PG_URL_VAR)
@@ -168,10 +176,11 @@ def postgres_read_url() -> str:
     env = os.environ.get(PG_READ_URL_VAR)
     if env:
         return env
-    from sqlalchemy.engine import make_url
+    from sqlalchemy.engine import URL, make_url
 
-    return make_url(postgres_url()).set(username=pg_reader_role(), password=None).render_as_string(
-        hide_password=False)
+    u = make_url(postgres_url())
+    return URL.create(u.drivername, username=pg_reader_role(), host=u.host, port=u.port,
+                      database=u.database, query=u.query).render_as_string(hide_password=False)
 
 
 def resolve_db(db: str | os.PathLike | None = None) -> Path:
@@ -288,9 +297,7 @@ def load_settings(
 ) -> Settings:
     """Arguments first, then the environment, then the defaults. Raises ValueError for a bad size,
     an unknown task runner or target, or the postgres target without a URL."""
-    where = target or os.environ.get("GWR_TARGET") or "duckdb"
-    if where not in WAREHOUSE_TARGETS:
-        raise ValueError(f"unknown target {where!r}: use one of {', '.join(WAREHOUSE_TARGETS)}")
+    where = warehouse_target(target)
     pg_url = postgres_url() if where == "postgres" else None
     default_dbt_target = PG_DBT_TARGET if where == "postgres" else DEFAULT_DBT_TARGET
     runner = task_runner or os.environ.get("GWR_TASK_RUNNER") or "process"

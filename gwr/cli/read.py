@@ -62,7 +62,9 @@ def sql_cmd(query: str | None, db: str | None, fmt: str, target: str | None) -> 
     from gwr.repl import repl
     from gwr.sql import SqlRefused, connect_sandboxed, explain_error, render, run_query
 
-    if (target or os.environ.get("GWR_TARGET") or "duckdb") == "postgres":
+    from contracts.settings import warehouse_target
+
+    if warehouse_target(target) == "postgres":
         _sql_postgres(query, fmt)
         return
     path = existing_warehouse(db)

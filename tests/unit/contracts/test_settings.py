@@ -78,3 +78,33 @@ def test_no_module_reads_a_gwr_variable_but_settings():
             if re.search(r"environ(\.get)?\s*[\[(]\s*[\"']GWR_", p.read_text(encoding="utf-8")):
                 readers.append(str(p.relative_to(settings.ROOT)))
     assert readers == []
+
+
+def test_postgres_target_needs_a_postgresql_url_and_reads_through_the_reader_role(monkeypatch):
+    monkeypatch.delenv("GWR_PG_URL", raising=False)
+    monkeypatch.delenv("GWR_PG_READ_URL", raising=False)
+    monkeypatch.delenv("GWR_PG_READER", raising=False)
+    assert settings.load_settings().target == "duckdb"
+    with pytest.raises(ValueError, match="GWR_PG_URL"):
+        settings.load_settings(target="postgres")
+    with pytest.raises(ValueError, match="unknown target"):
+        settings.load_settings(target="oracle")
+    monkeypatch.setenv("GWR_PG_URL", "sqlite:///x.db")
+    with pytest.raises(ValueError, match="postgresql"):
+        settings.load_settings(target="postgres")
+    monkeypatch.setenv("GWR_PG_URL", "postgresql+psycopg2://admin:pw@db.example.org:5433/gwr")
+    s = settings.load_settings(target="postgres")
+    assert s.dbt_target == "postgres" and s.pg_url.endswith("/gwr")
+    assert settings.postgres_read_url() == "postgresql+psycopg2://gwr_reader@db.example.org:5433/gwr"
+    monkeypatch.setenv("GWR_PG_READER", "Robert'); drop")
+    with pytest.raises(ValueError, match="GWR_PG_READER"):
+        settings.postgres_read_url()
+
+
+def test_dbt_profile_variables_come_from_the_url_socket_folder_included():
+    from flows.postgres import dbt_env
+
+    env = dbt_env("postgresql+psycopg2://gwr_admin@/gwr?host=/tmp/pg/socket")
+    assert env["GWR_PG_HOST"] == "/tmp/pg/socket" and env["GWR_PG_DBNAME"] == "gwr"
+    assert env["GWR_PG_USER"] == "gwr_admin" and env["GWR_PG_PORT"] == "5432"
+    assert env["GWR_DBT_SCHEMA_SUFFIX"] == "__build"
