@@ -41,6 +41,9 @@ def respective_subjects(sent: Sentence, R: Rules) -> dict[int, Mention | None]:
         before = [i for i, n in enumerate(nums) if n.end <= fm.start() and n.is_pct != nums[listed[0]].is_pct]
         if len(listed) < 2 or len(before) < len(listed):
             continue
+        first = nums[before[-len(listed)]]
+        if ";" in s[first.start : fm.start()] or len(strip_gap(s[nums[before[-1]].end : fm.start()], R)) > 2:
+            continue  # …;金融机构存、贷款余额分别增长: 分别 has subjects of its own
         subjects = [_direct_subject(sent, nums[i], R) for i in before[-len(listed):]]
         named = [m for m in subjects if m is not None]
         if len({id(m) for m in named}) != len(named) or any(len(m.codes) > 1 for m in named) or not named:
