@@ -14,6 +14,7 @@ from ingestion.extract.numbers import Num
 from ingestion.extract.rules import Rules
 from ingestion.extract.values import draft
 from ingestion.parse import places
+from ingestion.parse.cn_numerals import cn_to_int
 from ingestion.parse.region import name_hits
 
 
@@ -70,7 +71,7 @@ def place_figures(sent: Sentence, state: DocState, i: int, num: Num, R: Rules) -
     places it is stated for, is the topic's (the indicator named last before it) for each of
     them (or, after 分别, for the one in its place of the list)."""
     s = sent.s
-    listed = _respective_run(sent, i, R)
+    listed = respective_run(sent, i, R)
     # the topic: the indicator named last before the figure, in this sentence or before it
     topic = subject_of(sent.nums[listed[0] if listed else i].start, sent.mentions) or state.topic
     if topic is None or len(topic.codes) != 1:
@@ -124,7 +125,7 @@ def _listed_places(s: str, start: int, hits, state: DocState, R: Rules) -> list[
     return regions
 
 
-def _respective_run(sent: Sentence, i: int, R: Rules) -> list[int]:
+def respective_run(sent: Sentence, i: int, R: Rules) -> list[int]:
     """The figures listed after 分别 that figure i is one of (empty when it is not in such a list)."""
     s, nums = sent.s, sent.nums
     for fm in _RESPECTIVELY.finditer(s):
@@ -140,3 +141,31 @@ def _respective_run(sent: Sentence, i: int, R: Rules) -> list[int]:
         if i in listed and len(listed) >= 2:
             return listed
     return []
+
+
+def series_of_list(sent: Sentence, before: int, n: int, state: DocState, R: Rules
+                   ) -> list[tuple[int, tuple[int, int]]] | None:
+    """The year and period of each of a list of n figures of one indicator, from what is said
+    before the list in its sentence (a range of years, a year or a quarter "以来"); None when
+    nothing tells them apart."""
+    # what is said since the figure before the list, the nearest saying last
+    start = max((n.end for n in sent.nums if n.end <= before), default=0)
+    head = sent.s[start:before]
+    last_year = state.meta.year or 9999
+    found, at = None, -1
+    for m in R.year_range_re.finditer(head):
+        first, last = int(m.group(1)), int(m.group(2))
+        if last - first + 1 == n and m.start() > at:
+            found, at = [(y, (1, 12)) for y in range(first, last + 1)], m.start()
+    for m in R.quarter_since_re.finditer(head):
+        year, quarter = int(m.group(1)), cn_to_int(m.group(2)) or 1
+        cumulative = any(w in head[m.end():] for w in R.cumulative_words)
+        series = [(year + k // 4, (1 if cumulative else 3 * (k % 4) + 1, 3 * (k % 4 + 1)))
+                  for k in range(quarter - 1, quarter - 1 + n)]
+        if series[-1][0] <= last_year and m.start() > at:
+            found, at = series, m.start()
+    for m in R.year_since_re.finditer(head):
+        first = int(m.group(1))
+        if first + n - 1 <= last_year and m.start() > at:
+            found, at = [(y, (1, 12)) for y in range(first, first + n)], m.start()
+    return found

@@ -50,6 +50,7 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "single_month_words": words,
         "relative_years": mapping_of(integer),
         "inline_year": regex, "from_to": regex, "plan_period_ends": mapping_of(integer),
+        "year_range": regex, "year_since": regex, "quarter_since": regex, "cumulative_words": words,
         "plan_start_patterns": regexes, "horizon_start_patterns": regexes,
         "review_start_patterns": regexes, "skip_paragraph_patterns": regexes,
         "target_cues": regexes, "actual_cues_in_target": words,
@@ -144,6 +145,10 @@ class Rules:
     relative_year_re: re.Pattern
     inline_year_re: re.Pattern
     plan_period_re: re.Pattern
+    year_range_re: re.Pattern
+    year_since_re: re.Pattern
+    quarter_since_re: re.Pattern
+    cumulative_words: tuple[str, ...]
     plan_period_ends: dict[str, int]
     from_to_re: re.Pattern
     plan_start: tuple[str, ...]
@@ -257,6 +262,10 @@ def rules() -> Rules:
         relative_year_re=re.compile(rf"(?<![比较与和同])(?:{alternation(list(f['relative_years']))})(?!同期|同比)"),
         inline_year_re=re.compile(f["inline_year"]),
         plan_period_re=re.compile(alternation(list(f["plan_period_ends"]))),
+        year_range_re=re.compile(f["year_range"]),
+        year_since_re=re.compile(f["year_since"]),
+        quarter_since_re=re.compile(f["quarter_since"]),
+        cumulative_words=tuple(f["cumulative_words"]),
         plan_period_ends=dict(f["plan_period_ends"]),
         from_to_re=re.compile(f["from_to"]),
         plan_start=tuple(f["plan_start_patterns"]),
