@@ -82,7 +82,7 @@ class DocumentRecord:
     published_date: dt.date | None = None
     title: str | None = None
     script: str | None = None  # simplified | traditional | garbled
-    region_source: str | None = None  # issuer | mentions | source name | manifest
+    region_source: str | None = None  # title | issuer | mentions | source name | manifest
     quarantine_reason: str | None = None  # why it is not published (ingestion/parse/triage.py)
     quarantine_fix: str | None = None  # what would fix it
     extractor_version: str = ""

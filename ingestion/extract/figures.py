@@ -47,6 +47,9 @@ def figures(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
             continue  # 增长7.5%(全市11.1%): the wider region's figure, given for comparison
         if not num.is_pct and R.change_before_re.search(s[max(0, num.start - 4) : num.start]):
             continue  # 增加411元: a change, not a level
+        if (not num.is_pct and R.floor_before_re.search(s[max(0, num.start - 4) : num.start])
+                and R.exact_after_re.match(s, num.end)):
+            continue  # 突破6000亿元,达6465亿元: the exact figure follows
         if R.size_class_re.match(s, num.end):
             continue  # 5000万元以上项目: a size class in a name, not a figure
         clause = s[a : clause_bounds(s, num.start)[1]]

@@ -35,13 +35,13 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "comparator_after": mapping_of(words, {"approx", "min", "max"}),
         "comparator_before": mapping_of(words, {"approx", "min", "max"}),
         "skip_clause_patterns": regexes, "estimate_words": words, "list_joiners": words,
-        "self_region_words": words, "gap_scope_words": words, "place_suffix": regex,
+        "self_region_words": words, "firm_universe": regex, "gap_scope_words": words, "place_suffix": regex,
         "number_stop_after": regex, "lead_words": words, "per_unit_prefix": regex,
         "contextual_fillers": regex,
         "contextual_indicators": records(
             {"head": word, "needs_before": regex, "indicator": _indicator_code, "window": integer}),
         "gap_ignorable": regexes, "qualitative_phrases": regexes, "cpi_index_level": _cpi_level,
-        "comparison_figure": regex, "change_before": regex, "target_words": regex, "place_list_glue": regex, "media_after": regex,
+        "comparison_figure": regex, "change_before": regex, "floor_before": regex, "exact_after": regex, "target_words": regex, "place_list_glue": regex, "media_after": regex,
         "comparison_before_place": regex, "size_class_after": regex, "per_unit_in_gap": regex,
         "bare_units": words, "figure_only_aliases": mapping_of(_indicator_code),
     },
@@ -117,6 +117,8 @@ class Rules:
     comparison_before_place_re: re.Pattern
     list_glue_re: re.Pattern
     change_before_re: re.Pattern
+    floor_before_re: re.Pattern
+    exact_after_re: re.Pattern
     size_class_re: re.Pattern
     per_unit_in_gap_re: re.Pattern
     figure_only_re: re.Pattern
@@ -129,6 +131,7 @@ class Rules:
     compound_res: tuple[tuple[re.Pattern, tuple[str, ...], str | None], ...]
     contextual: tuple[Contextual, ...]
     contextual_heads: frozenset[str]
+    firm_universe_re: re.Pattern
     contextual_filler_re: re.Pattern
     place_suffix_re: re.Pattern
     self_region: frozenset[str]
@@ -229,6 +232,8 @@ def rules() -> Rules:
         comparison_before_place_re=re.compile(v["comparison_before_place"]),
         list_glue_re=re.compile(v["place_list_glue"]),
         change_before_re=re.compile(v["change_before"]),
+        floor_before_re=re.compile(v["floor_before"]),
+        exact_after_re=re.compile(v["exact_after"]),
         size_class_re=re.compile(v["size_class_after"]),
         per_unit_in_gap_re=re.compile(v["per_unit_in_gap"]),
         figure_only_re=re.compile(rf"(?:{alternation(list(v['figure_only_aliases']))})(?=(?:率)?(?:为|达到|保持在)?\d)"),
@@ -241,6 +246,7 @@ def rules() -> Rules:
                            for c in d.compound_patterns),
         contextual=contextual,
         contextual_heads=frozenset(c.head for c in contextual),
+        firm_universe_re=re.compile(v["firm_universe"]),
         contextual_filler_re=re.compile(v["contextual_fillers"]),
         place_suffix_re=re.compile(v["place_suffix"]),
         self_region=frozenset(v["self_region_words"]),
