@@ -70,6 +70,7 @@ def rankings(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
     prev_scope: str | None = None
     prev_end = -10
     list_index = 0
+    list_start = 0  # where the first rank of a list of ranks starts
     for rm in R.rank_re.finditer(s):
         rank = 1 if rm.group("first") else cn_to_int(rm.group("n"))
         if not rank:
@@ -85,7 +86,8 @@ def rankings(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
                     and (verb is not None or scope in R.scopes_without_verb)):
                 break
         joined = prev_end > 0 and s[prev_end:a] in R.list_joiners
-        continuing = joined and not left  # 分别居全省第1、第2位: the next indicator of a list
+        # 分别居全省第1、第2位 / 第4位和第3位: the next rank of a list
+        continuing = (joined and not left) or (prev_end > 0 and s[prev_end : rm.start()] in R.list_joiners)
         if continuing:
             scope = prev_scope
             list_index += 1
@@ -94,7 +96,7 @@ def rankings(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
             # field or of another measure
             scope = scope or prev_scope
         else:
-            list_index = 0
+            list_index, list_start = 0, rm.start()
             if not scope or len(scope) > MAX_SCOPE or re.search(r"[\d%]", scope):
                 if not (verb and verb[1] in R.verbs_without_scope) or scope:
                     continue
@@ -131,6 +133,11 @@ def rankings(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
                 measures = ["growth_pct"]
         nxt = R.rank_re.search(s, rm.end())
         in_list = continuing or bool(nxt and s[rm.end() : nxt.start()] in R.list_joiners)
+        if in_list and len(mention.codes) == 1:
+            dealt = _respective_measure(s, mention, nums, a, list_start, list_index, R)
+            if dealt == "":
+                continue
+            measures = [dealt] if dealt else measures
         if len(mention.codes) == 1:
             codes = [mention.codes[0]]
         elif in_list:
@@ -151,6 +158,25 @@ def rankings(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
                                  year=decide.fact_year("actual", sent, state, rm.start()),
                                  period=decide.fact_period("actual", sent, state, rm.start(), R)))
     return out
+
+
+def _respective_measure(s: str, mention: Mention, nums, a: int, list_start: int, index: int,
+                        R: Rules) -> str | None:
+    """The measure of the index-th rank of a list after 分别/分居 for one indicator: 总量和增速分别
+    居全省第4位、第3位, or 241.5亿元,增长6.4%,分居全省第4、第3位 (the figures' order). None when the
+    list does not deal ranks out by measure; "" when this rank has no measure left."""
+    lead = s[max(mention.end, a - 16) : list_start]
+    if not R.respective_rank_re.search(lead):
+        return None
+    if any(w in s[mention.end : list_start] for w in R.rank_both_words):
+        order = ["level", "growth_pct"]
+    else:
+        before = [n for n in nums if mention.end <= n.start < list_start]
+        if len(before) < 2:
+            return None
+        is_rate = R.d.indicators[mention.codes[0]]["default_measure"] == "rate_pct"
+        order = ["growth_pct" if n.is_pct and not is_rate else "level" for n in before]
+    return order[index] if index < len(order) else ""
 
 
 def league_tables(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:

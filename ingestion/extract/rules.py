@@ -47,7 +47,8 @@ SCHEMA: dict[str, dict[str, Check]] = {
     },
     "frames.yaml": {
         "periods": records({"pattern": regex, "months": months}),
-        "single_month_words": words,
+        "single_month_words": words, "compared_period_before": regex,
+        "compared_period_own_figure": regex,
         "relative_years": mapping_of(integer),
         "inline_year": regex, "from_to": regex, "plan_period_ends": mapping_of(integer),
         "year_range": regex, "year_since": regex, "quarter_since": regex, "cumulative_words": words,
@@ -60,7 +61,7 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "rank_number": regex, "rank_verbs": words, "verbs_without_scope": words,
         "scopes_without_verb": words, "scope_prefix": regex, "scope_not": regex,
         "measure_words": mapping_of(words, {"growth_pct", "level"}),
-        "both_words": words, "level_names": words, "league_table": regex,
+        "both_words": words, "respective_words": words, "level_names": words, "league_table": regex,
         "league_bottom_words": words, "league_scope": regex, "league_subject": regex,
     },
 }
@@ -149,6 +150,8 @@ class Rules:
     inline_year_re: re.Pattern
     plan_period_re: re.Pattern
     year_range_re: re.Pattern
+    compared_period_re: re.Pattern
+    compared_own_figure_re: re.Pattern
     year_since_re: re.Pattern
     quarter_since_re: re.Pattern
     cumulative_words: tuple[str, ...]
@@ -172,6 +175,7 @@ class Rules:
     scope_not_re: re.Pattern
     rank_measure_words: dict[str, tuple[str, ...]]
     rank_both_words: tuple[str, ...]
+    respective_rank_re: re.Pattern
     rank_level_names: tuple[str, ...]
     league_re: re.Pattern
     league_bottom: frozenset[str]
@@ -269,6 +273,8 @@ def rules() -> Rules:
         inline_year_re=re.compile(f["inline_year"]),
         plan_period_re=re.compile(alternation(list(f["plan_period_ends"]))),
         year_range_re=re.compile(f["year_range"]),
+        compared_period_re=re.compile(f["compared_period_before"]),
+        compared_own_figure_re=re.compile(f["compared_period_own_figure"]),
         year_since_re=re.compile(f["year_since"]),
         quarter_since_re=re.compile(f["quarter_since"]),
         cumulative_words=tuple(f["cumulative_words"]),
@@ -291,6 +297,7 @@ def rules() -> Rules:
         scope_not_re=re.compile(r["scope_not"]),
         rank_measure_words={k: tuple(ws) for k, ws in r["measure_words"].items()},
         rank_both_words=tuple(r["both_words"]),
+        respective_rank_re=re.compile(alternation(r["respective_words"])),
         rank_level_names=tuple(r["level_names"]),
         league_re=re.compile(r["league_table"]),
         league_bottom=frozenset(r["league_bottom_words"]),
