@@ -15,7 +15,7 @@ from ingestion.extract.rules import Rules
 from ingestion.extract.values import draft
 from ingestion.parse import places
 from ingestion.parse.cn_numerals import cn_to_int
-from ingestion.parse.region import name_hits
+from ingestion.parse.region import NameHit, name_hits
 
 
 _RESPECTIVELY = re.compile("分别")
@@ -83,7 +83,7 @@ def place_figures(sent: Sentence, state: DocState, i: int, num: Num, R: Rules) -
     if R.skip_re.search(s[: num.start]):
         return []  # 贡献率分别为洪洞县(23.9%)…: shares, not growth
     start = max([n.end for n in sent.nums[:first]] + [0, sent.nums[first].start - PLACE_LIST_WINDOW])
-    hits = name_hits(s[start : sent.nums[first].start])
+    hits = _place_hits(s[start : sent.nums[first].start], R)
     regions = _listed_places(s, start, hits, state, R)
     if not regions:
         return []
@@ -112,11 +112,24 @@ def place_figures(sent: Sentence, state: DocState, i: int, num: Num, R: Rules) -
     return out
 
 
+def _place_hits(text: str, R: Rules) -> list[NameHit]:
+    """Names of places in the text: the gazetteer's, and sub-units it does not list standing
+    as items of a list (松山新区); a gazetteer name inside a sub-unit's name gives way to it."""
+    subunits = [NameHit(m.start(1), m.end(1), m.group(1)) for m in R.listed_subunit_re.finditer(text)]
+    if not subunits:
+        return name_hits(text)
+    hits = [h for h in name_hits(text) if not any(u.start <= h.start < u.end for u in subunits)]
+    return sorted(hits + subunits, key=lambda h: h.start)
+
+
 def _listed_places(s: str, start: int, hits, state: DocState, R: Rules) -> list[str]:
-    """The last list of places in the hits (濮阳、漯河以及信阳), as full names."""
+    """The last list of places in the hits (濮阳、漯河以及信阳), as full names (a sub-unit the
+    gazetteer does not list, as written)."""
     regions: list[str] = []
     for k in range(len(hits) - 1, -1, -1):
         name = places.resolve_name(hits[k].name, state.meta.region)
+        if name is None and R.subunit_name_re.fullmatch(hits[k].name):
+            name = hits[k].name
         if name is None or places.is_ancestor(name, state.meta.region):
             break
         regions.insert(0, name)

@@ -35,7 +35,7 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "comparator_after": mapping_of(words, {"approx", "min", "max"}),
         "comparator_before": mapping_of(words, {"approx", "min", "max"}),
         "skip_clause_patterns": regexes, "estimate_words": words, "list_joiners": words,
-        "self_region_words": words, "firm_universe": regex, "gap_scope_words": words, "place_suffix": regex,
+        "self_region_words": words, "firm_universe": regex, "gap_scope_words": words, "place_suffix": regex, "listed_subunit": regex,
         "number_stop_after": regex, "lead_words": words, "per_unit_prefix": regex,
         "contextual_fillers": regex,
         "contextual_indicators": records(
@@ -61,7 +61,7 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "rank_number": regex, "rank_verbs": words, "verbs_without_scope": words,
         "scopes_without_verb": words, "scope_prefix": regex, "scope_not": regex,
         "measure_words": mapping_of(words, {"growth_pct", "level"}),
-        "both_words": words, "respective_words": words, "level_names": words, "league_table": regex,
+        "both_words": words, "respective_words": words, "carried_subject": regex, "level_names": words, "league_table": regex,
         "league_bottom_words": words, "league_scope": regex, "league_subject": regex,
     },
 }
@@ -135,6 +135,8 @@ class Rules:
     firm_universe_re: re.Pattern
     contextual_filler_re: re.Pattern
     place_suffix_re: re.Pattern
+    listed_subunit_re: re.Pattern  # one in a list of places
+    subunit_name_re: re.Pattern
     self_region: frozenset[str]
     lead_re: re.Pattern
     per_unit_re: re.Pattern
@@ -176,6 +178,7 @@ class Rules:
     rank_measure_words: dict[str, tuple[str, ...]]
     rank_both_words: tuple[str, ...]
     respective_rank_re: re.Pattern
+    carried_subject_re: re.Pattern
     rank_level_names: tuple[str, ...]
     league_re: re.Pattern
     league_bottom: frozenset[str]
@@ -253,6 +256,8 @@ def rules() -> Rules:
         firm_universe_re=re.compile(v["firm_universe"]),
         contextual_filler_re=re.compile(v["contextual_fillers"]),
         place_suffix_re=re.compile(v["place_suffix"]),
+        listed_subunit_re=re.compile(rf"(?:^|(?<=[、和及与,;:\s]))({v['listed_subunit']})(?=[、和及与]|分别)"),
+        subunit_name_re=re.compile(v["listed_subunit"]),
         self_region=frozenset(v["self_region_words"]),
         lead_re=re.compile(alternation(v["lead_words"])),
         per_unit_re=re.compile(v["per_unit_prefix"]),
@@ -298,6 +303,7 @@ def rules() -> Rules:
         rank_measure_words={k: tuple(ws) for k, ws in r["measure_words"].items()},
         rank_both_words=tuple(r["both_words"]),
         respective_rank_re=re.compile(alternation(r["respective_words"])),
+        carried_subject_re=re.compile(r["carried_subject"]),
         rank_level_names=tuple(r["level_names"]),
         league_re=re.compile(r["league_table"]),
         league_bottom=frozenset(r["league_bottom_words"]),
