@@ -39,7 +39,7 @@ def sql_cmd(query: str | None, db: str | None, fmt: str) -> None:
 
     The tables: marts.fct_targets, fct_actuals, fct_rankings, fct_target_attainment,
     dim_region, dim_indicator, dim_document; raw.documents/sentences/facts; ops.runs,
-    ops.dq_results, ops.ingest_errors (see README.md).
+    ops.dq_results, ops.quarantined_documents, ops.ingest_errors (see README.md).
 
     Without QUERY, opens a prompt (type queries ending with ';', .help for help, .quit to
     leave); with input piped in (gwr sql < queries.sql) it runs the queries one after another.
