@@ -10,7 +10,7 @@
   publishes: every good document is in the marts, every other one has a quarantine row with a
   reason (ops.quarantined_documents);
 - more than GWR_QUARANTINE_MAX_SHARE of a run quarantined is systemic: the run fails, nothing is
-  published, its quarantine list is kept.
+  published, its quarantine list is kept; an empty mart is not (a warning).
 """
 
 from __future__ import annotations
@@ -186,3 +186,18 @@ def test_a_run_mostly_quarantined_is_systemic_and_publishes_nothing(tmp_path, mo
     assert state == "failed"
     assert query(db, "SELECT count(*) FROM information_schema.tables WHERE table_schema IN ('marts', 'raw')") == [(0,)]
     assert set(_quarantine(db, run_id)) == {"empty.txt", "soup.txt", "w01_jiaxian_2025.txt"}
+
+
+    # The junk gone, two statistics releases publish though they state no target and no rank: an
+    # empty mart is a warning, never a reason to fail.
+    for f in root.iterdir():
+        f.unlink()
+    for page in ("w03_changshou_2023.txt", "w05_youyang_2025.txt"):
+        shutil.copy(WILD / page, root / page)
+    s = refresh(sources=[str(root)], db=str(db))
+    assert s.mart_rows["fct_targets"] == s.mart_rows["fct_rankings"] == 0 and s.mart_rows["fct_actuals"] > 0
+    assert set(_published(db)) == {"w03_changshou_2023", "w05_youyang_2025"} and s.quarantined == []
+    empty = query(db, "SELECT table_name, blocking FROM ops.dq_results WHERE run_id = ? AND NOT success "
+                      "AND expectation = 'expect_table_row_count_to_be_between'", [s.run_id])
+    assert sorted(empty) == [("marts.fct_rankings", False), ("marts.fct_target_attainment", False),
+                             ("marts.fct_targets", False)]
