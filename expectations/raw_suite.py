@@ -346,7 +346,7 @@ def raw_suite(seeds_dir: Path | None = None) -> SuiteSpec:
         # systemic: too much of the run quarantined (a broken reader, the wrong folder)
         Check(QUARANTINE, "ExpectColumnMeanToBeBetween",
               {"column": "quarantined", "min_value": 0, "max_value": max_share},
-              label="share quarantined",
+              label=f"share quarantined (at most {max_share:g})",
               note=f"at most {max_share:.0%} of the run's documents and files quarantined (GWR_QUARANTINE_MAX_SHARE)"),
     ]
     return SuiteSpec(

@@ -346,7 +346,7 @@ def test_a_quarantined_documents_odd_values_do_not_block_but_a_mostly_quarantine
         con.close()
     systemic = run_suite(db, "raw", "held", docs_dir=tmp_path / "docs")
     with pytest.raises(QualityGateError, match=r"expect_column_mean_to_be_between on "
-                                               r"ops\.quarantined_documents\.share quarantined \(observed 1"):
+                                               r"ops\.quarantined_documents\.share quarantined \(at most 0\.5\) \(observed 1"):
         systemic.raise_for_blocking()
     monkeypatch.setenv("GWR_QUARANTINE_MAX_SHARE", "1")
     assert run_suite(db, "raw", "held", docs_dir=tmp_path / "docs").blocking_failures == []

@@ -180,7 +180,7 @@ def test_a_run_mostly_quarantined_is_systemic_and_publishes_nothing(tmp_path, mo
     (root / "soup.txt").write_text(SOUP_UNIT * 2000, encoding="utf-8")
     shutil.copy(WILD / "w01_jiaxian_2025.txt", root / "w01_jiaxian_2025.txt")  # region unclear
     db = tmp_path / "wh" / "gwr.duckdb"
-    with pytest.raises(QualityGateError, match=r"ops\.quarantined_documents\.share quarantined \(observed 0\.75\)"):
+    with pytest.raises(QualityGateError, match=r"ops\.quarantined_documents\.share quarantined \(at most 0\.5\) \(observed 0\.75\)"):
         refresh(sources=[str(root)], db=str(db))
     (run_id, state), = query(db, "SELECT run_id, state FROM ops.runs")
     assert state == "failed"
