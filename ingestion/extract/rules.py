@@ -59,7 +59,7 @@ SCHEMA: dict[str, dict[str, Check]] = {
     },
     "rankings.yaml": {
         "rank_number": regex, "rank_verbs": words, "verbs_without_scope": words,
-        "scopes_without_verb": words, "scope_prefix": regex, "scope_not": regex,
+        "scopes_without_verb": words, "scope_trim": regex, "scope_not": regex,
         "measure_words": mapping_of(words, {"growth_pct", "level"}),
         "both_words": words, "respective_words": words, "carried_subject": regex, "level_names": words, "league_table": regex,
         "league_bottom_words": words, "league_scope": regex, "league_subject": regex,
@@ -173,7 +173,7 @@ class Rules:
     rank_verbs: tuple[str, ...]
     verbs_without_scope: frozenset[str]
     scopes_without_verb: frozenset[str]
-    scope_prefix_re: re.Pattern
+    scope_trim_re: re.Pattern
     scope_not_re: re.Pattern
     rank_measure_words: dict[str, tuple[str, ...]]
     rank_both_words: tuple[str, ...]
@@ -298,7 +298,7 @@ def rules() -> Rules:
         rank_verbs=tuple(sorted(r["rank_verbs"], key=len, reverse=True)),
         verbs_without_scope=frozenset(r["verbs_without_scope"]),
         scopes_without_verb=frozenset(r["scopes_without_verb"]),
-        scope_prefix_re=re.compile(r["scope_prefix"]),
+        scope_trim_re=re.compile(r["scope_trim"]),
         scope_not_re=re.compile(r["scope_not"]),
         rank_measure_words={k: tuple(ws) for k, ws in r["measure_words"].items()},
         rank_both_words=tuple(r["both_words"]),
