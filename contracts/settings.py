@@ -163,7 +163,8 @@ PG_BUILD_SUFFIX = "__build"
 PG_SCHEMA_SUFFIX_VAR = "GWR_DBT_SCHEMA_SUFFIX"
 """Read by dbt_project (generate_schema_name, the raw source's schema)."""
 PG_PUBLISHED_SCHEMAS = ("raw", "seeds", "staging", "marts")
-"""The schemas a PostgreSQL publication swaps in together."""
+"""The schemas every PostgreSQL build must have; a publication swaps in these and every other
+`__build` schema the dbt project made (intermediate) together."""
 
 
 def warehouse_target(target: str | None = None) -> str:

@@ -157,8 +157,8 @@ def refresh(
             raise
 
     return RefreshSummary(
-        run_id=run.run_id, db_path=str(published), files_seen=len(found), documents=batch.documents,
-        facts=batch.facts, ingest_errors=[{"file": e.file, "reason": e.reason} for e in batch.errors],
+        run_id=run.run_id, db_path=str(published), files_seen=len(found), documents=run.documents_parsed,
+        facts=run.facts, ingest_errors=[{"file": e.file, "reason": e.reason} for e in batch.errors],
         raw_rows={k: int(v) for k, v in raw_rows.items()}, mart_rows=mart_rows, checks=checks,
         dbt_counts=dbt.counts, dbt_by_type=dbt.by_type,
         data_docs=next((c.data_docs_index for c in reversed(checks) if c.data_docs_index), None),
