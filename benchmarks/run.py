@@ -11,9 +11,13 @@ Parts (--parts picks some, e.g. --parts ab):
   (c) cold refreshes of synthetic corpora (benchmarks/synth.py) of each --sizes: wall time and
       resident memory of the whole process tree, per stage (benchmarks/measure.py);
   (d) latency of typical `gwr sql` queries on the largest warehouse of (c);
+  (e) a 400 KB single-line number soup against a 400 KB real report: parse throughput of each
+      (chars/s) and their ratio (goal: the soup quarantined, or parsed at >= 1/3 of the report's);
   (f) the process pool against Dask (a LocalCluster on this machine) on one synthetic corpus.
 Results: benchmarks/results/latest.json and a table on stdout; benchmarks/report.py writes
 BENCHMARKS.md from them (the cost per document, the projection to 100,000).
+
+    python -m benchmarks.run --parts e       # only part (e), a few seconds
 """
 
 from __future__ import annotations
@@ -75,6 +79,63 @@ def part_a_parse_vs_jieba(repeats: int = 3) -> dict:
     j, p = statistics.median(jieba_s), statistics.median(parse_s)
     return {"chars": chars, "jieba_lcut_s": round(j, 3), "parse_s": round(p, 3), "ratio": round(p / j, 3),
             "parse_chars_per_s": round(chars / p)}
+
+
+SOUP_UNIT = "1.2%;3.4亿元;第5位;"
+SOUP_BYTES = 400_000
+REAL_REPORT = "003_6b340ccef4bd5f14.txt"
+"""The longest bundled report (~700 KB of UTF-8), cut at a line end to 400 KB."""
+
+
+def soup_and_report(size: int = SOUP_BYTES) -> tuple[str, str]:
+    """(a single line of number soup, a real report), each `size` bytes of UTF-8 or just under."""
+    from ingestion.readers import read_text
+
+    soup = SOUP_UNIT * (size // len(SOUP_UNIT.encode("utf-8")))
+    data = read_text(ROOT / "sample_corpus" / REAL_REPORT).encode("utf-8")[:size]
+    return soup, data[: data.rfind(b"\n")].decode("utf-8")
+
+
+def part_e_soup_vs_report(repeats: int = 3) -> dict:
+    """What a page of figures only costs beside a real report of the same size. The soup goes
+    through the pipeline as a nightly meets it (its prose check quarantines it before extraction)
+    and once more with that check off, extraction forced, to show extraction is linear on it too."""
+    from ingestion.extract import warm
+    from ingestion.parse import triage
+    from ingestion.pipeline import parse_text
+
+    warm()
+    soup, real = soup_and_report()
+
+    def median_s(text: str, stem: str) -> tuple[float, list]:
+        times, docs = [], []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            docs = parse_text(text, stem)
+            times.append(time.perf_counter() - t)
+        return statistics.median(times), docs
+
+    parse_text(real[:20_000], "warm")
+    real_s, real_docs = median_s(real, "report")
+    soup_s, soup_docs = median_s(soup, "soup")
+    kept = triage.MIN_PROSE_SHARE
+    triage.MIN_PROSE_SHARE = 0.0  # extraction forced through the whole soup
+    try:
+        forced_s, forced_docs = median_s(soup, "soup")
+    finally:
+        triage.MIN_PROSE_SHARE = kept
+    real_cps, soup_cps, forced_cps = len(real) / real_s, len(soup) / soup_s, len(soup) / forced_s
+    return {
+        "report_bytes": len(real.encode("utf-8")), "report_chars": len(real), "report_s": round(real_s, 3),
+        "report_chars_per_s": round(real_cps), "report_facts": sum(len(d.facts) for d in real_docs),
+        "soup_bytes": len(soup.encode("utf-8")), "soup_chars": len(soup), "soup_s": round(soup_s, 3),
+        "soup_chars_per_s": round(soup_cps),
+        "soup_quarantined": "; ".join(d.document.quarantine_reason or "" for d in soup_docs) or None,
+        "soup_over_report": round(soup_cps / real_cps, 3),
+        "soup_forced_s": round(forced_s, 3), "soup_forced_chars_per_s": round(forced_cps),
+        "soup_forced_facts": sum(len(d.facts) for d in forced_docs),
+        "soup_forced_over_report": round(forced_cps / real_cps, 3),
+    }
 
 
 def part_b_small(tmp: Path) -> dict:
@@ -190,6 +251,15 @@ def table(results: dict) -> str:
             f"{k} {v:.1f} ({(c.get('stage_rss_mb') or {}).get(k, '?')})" for k, v in stages.items()) + " |")
     for name, v in (results.get("d") or {}).items():
         lines.append(f"| (d) | `gwr sql`: {name} | query {v['query_ms_median']} ms; whole command {v['command_s']} s |")
+    e = results.get("e")
+    if e:
+        lines.append(f"| (e) | real report, {e['report_bytes']} bytes ({e['report_chars']} chars) | "
+                     f"{e['report_s']} s, {e['report_chars_per_s']} chars/s |")
+        lines.append(f"| (e) | number soup, one line of {e['soup_bytes']} bytes, as a run meets it | "
+                     f"{e['soup_s']} s, {e['soup_chars_per_s']} chars/s, ratio to the report "
+                     f"**{e['soup_over_report']}** ({'quarantined' if e['soup_quarantined'] else 'published'}) |")
+        lines.append(f"| (e) | number soup, extraction forced (prose check off) | {e['soup_forced_s']} s, "
+                     f"{e['soup_forced_chars_per_s']} chars/s, ratio **{e['soup_forced_over_report']}** |")
     for runner, f in (results.get("f") or {}).items():
         lines.append(f"| (f) | {runner}, {f['reports']} reports | {f['cold_wall_s']} s, read & extract "
                      f"{(f.get('stages_s') or {}).get('read_extract', 0):.1f} s, peak RSS {f['peak_rss_mb']} MB |")
@@ -200,7 +270,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000,5000,10000", help="synthetic corpus sizes of (c), comma-separated")
     ap.add_argument("--dask-size", type=int, default=1000, help="synthetic reports of (f)")
-    ap.add_argument("--parts", default="abcdf", help="which parts to run (letters)")
+    ap.add_argument("--parts", default="abcdef", help="which parts to run (letters); (d) needs (c)")
     ap.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     args = ap.parse_args()
     sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
@@ -213,6 +283,9 @@ def main() -> None:
         if "a" in args.parts:
             results["a"] = part_a_parse_vs_jieba()
             print(table(results), flush=True)
+        if "e" in args.parts:
+            results["e"] = part_e_soup_vs_report()
+            print(table({"e": results["e"]}), flush=True)
         if "b" in args.parts:
             results["b"] = part_b_small(tmp)
             print(table({"b": results["b"]}), flush=True)

@@ -22,6 +22,7 @@
 | GWR_PG_URL             | (none)                   | the PostgreSQL warehouse, written by refreshes (postgresql+psycopg2://user:pw@host:5432/gwr; `?host=/socket/dir` for a socket) |
 | GWR_PG_READ_URL        | GWR_PG_URL as GWR_PG_READER | how `gwr sql` connects to PostgreSQL: a read-only role |
 | GWR_PG_READER          | gwr_reader               | the read-only role a PostgreSQL publication grants SELECT to |
+| GWR_QUARANTINE_MAX_SHARE | 0.5                    | largest share of documents a run may quarantine and still publish |
 
 `quiet_telemetry()` turns off the usage pings of Prefect (its servers log "Failed to send
 telemetry" errors when offline), dbt and GX for this process and every process it starts.
@@ -50,6 +51,9 @@ SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 RULES_DIR = ROOT / "ingestion" / "rules"
 """The extraction and metadata rules (vocabulary, frames, rankings, metadata, characters, compounds)."""
 SAMPLE_CORPUS_DIR = ROOT / "sample_corpus"
+SAMPLE_CORPUS_WILD_DIR = ROOT / "sample_corpus_wild"
+"""24 real scraped pages (traditional script, pinyin mojibake, navigation junk, news, statistics
+releases) with their sources.csv and manifest_regions.yaml: the second sample folder."""
 EXPECTATIONS_DIR = ROOT / "expectations"
 REPORT_TEMPLATES_DIR = ROOT / "gwr" / "report" / "templates"
 REPORT_STATIC_DIR = ROOT / "gwr" / "report" / "static"
@@ -103,6 +107,25 @@ def parse_budget() -> float:
     return float(env) if env else PARSE_BUDGET_DEFAULT
 
 
+QUARANTINE_MAX_SHARE_DEFAULT = 0.5
+
+
+def quarantine_max_share() -> float:
+    """The largest share of a run's documents (and unreadable files) that may be quarantined while
+    the run still publishes: $GWR_QUARANTINE_MAX_SHARE (0..1), else 0.5. More than that is no longer
+    a few odd pages but something systemic (a broken reader, the wrong folder), so the run fails."""
+    env = os.environ.get("GWR_QUARANTINE_MAX_SHARE")
+    if not env:
+        return QUARANTINE_MAX_SHARE_DEFAULT
+    try:
+        share = float(env)
+    except ValueError:
+        share = -1.0
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"GWR_QUARANTINE_MAX_SHARE must be a share between 0 and 1 (0.5 = half), not {env!r}")
+    return share
+
+
 def workers() -> int:
     """Parser processes: $GWR_WORKERS, else one per core."""
     env = os.environ.get("GWR_WORKERS")
@@ -140,7 +163,8 @@ PG_BUILD_SUFFIX = "__build"
 PG_SCHEMA_SUFFIX_VAR = "GWR_DBT_SCHEMA_SUFFIX"
 """Read by dbt_project (generate_schema_name, the raw source's schema)."""
 PG_PUBLISHED_SCHEMAS = ("raw", "seeds", "staging", "marts")
-"""The schemas a PostgreSQL publication swaps in together."""
+"""The schemas every PostgreSQL build must have; a publication swaps in these and every other
+`__build` schema the dbt project made (intermediate) together."""
 
 
 def warehouse_target(target: str | None = None) -> str:
@@ -269,6 +293,8 @@ class Settings(WarehousePaths):
     """Where the warehouse lives: `duckdb` (db_path) or `postgres` (pg_url)."""
     pg_url: str | None = None
     """The PostgreSQL warehouse (target `postgres`)."""
+    quarantine_max_share: float = QUARANTINE_MAX_SHARE_DEFAULT
+    """Largest share of a run's documents and files that may be quarantined (GWR_QUARANTINE_MAX_SHARE)."""
 
     @property
     def dbt_pg_artifacts_dir(self) -> Path:
@@ -295,8 +321,8 @@ def load_settings(
     dask_address: str | None = None,
     target: str | None = None,
 ) -> Settings:
-    """Arguments first, then the environment, then the defaults. Raises ValueError for a bad size,
-    an unknown task runner or target, or the postgres target without a URL."""
+    """Arguments first, then the environment, then the defaults. Raises ValueError for a bad size
+    or share, an unknown task runner or target, or the postgres target without a URL."""
     where = warehouse_target(target)
     pg_url = postgres_url() if where == "postgres" else None
     default_dbt_target = PG_DBT_TARGET if where == "postgres" else DEFAULT_DBT_TARGET
@@ -319,4 +345,5 @@ def load_settings(
         dask_address=dask_address or os.environ.get("GWR_DASK_ADDRESS") or None,
         target=where,
         pg_url=pg_url,
+        quarantine_max_share=quarantine_max_share(),
     )

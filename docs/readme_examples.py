@@ -15,8 +15,8 @@ Each example is a block of README.md between two markers:
 The commands run as a newcomer runs them after the README's first steps: from the clone's folder,
 with the venv's `gwr` on PATH, no $GWR_* or $PREFECT_API_URL set (so `gwr refresh` starts a
 temporary Prefect server), the default warehouse ./warehouse/gwr.duckdb, a 100-column terminal.
-They run in a scratch folder that links sample_corpus/ and tests/ of this clone, and its path is
-shown as DISPLAY_ROOT. A "Failed to send telemetry" on stderr (the temporary Prefect server of an
+They run in a scratch folder that links sample_corpus/, sample_corpus_wild/ and tests/ of this
+clone and holds the FILES a reader would write (a manifest), and its path is shown as DISPLAY_ROOT. A "Failed to send telemetry" on stderr (the temporary Prefect server of an
 offline machine, unless gwr turns telemetry off) fails the run. `--check` compares with run ids, times, dates, durations and sizes masked
 (they differ on every run) and spaces collapsed (column widths follow them);
 tests/integration/test_readme.py runs it, so the README cannot drift from what the commands print.
@@ -97,6 +97,18 @@ SQL_CSV = ("select region, indicator, rank, rank_scope from marts.fct_rankings w
 SQL_MD = ("select coalesce(comparator, '(qualitative)') as comparator, count(*) as targets "
           "from marts.fct_targets group by 1 order by 2 desc limit 3")
 
+WILD_DB = "wild/gwr.duckdb"
+"""The warehouse of the scraped pages: a folder of its own (its Data Docs and dbt files beside it)."""
+FILES = {
+    "jiaxian.yaml": (
+        "# w01 names both 郏县 (Henan) and 佳县 (Shaanxi): say which one it speaks for\n"
+        "documents:\n"
+        "  - path: sample_corpus_wild/w01_jiaxian_2025.txt\n"
+        "    region: 郏县\n"
+    ),
+}
+"""Files the README's reader writes by hand, made in the scratch folder before the examples run."""
+
 EXAMPLES: dict[str, list[str | Run | tuple[str, Run]]] = {
     # the order is the order they run in: refresh builds the warehouse the others read
     "refresh": [gwr("refresh")],
@@ -127,6 +139,12 @@ EXAMPLES: dict[str, list[str | Run | tuple[str, Run]]] = {
     "server": [gwr("server", "start"), gwr("refresh", head=2), gwr("server", "stop")],
     "report": [gwr("report", "--out", "reports")],
     "docs": [gwr("docs")],
+    # the scraped pages, in a warehouse of their own: one page quarantined, then fixed by a manifest
+    "wild-refresh": [gwr("refresh", "--source", "sample_corpus_wild", "--db", WILD_DB)],
+    "wild-fix": [
+        Run(("cat", "jiaxian.yaml")),
+        gwr("refresh", "--source", "sample_corpus_wild", "--source", "jiaxian.yaml", "--db", WILD_DB),
+    ],
 }
 
 
@@ -191,8 +209,10 @@ def generate_all() -> dict[str, str]:
     """Run every example in a scratch clone folder (see the module doc)."""
     with tempfile.TemporaryDirectory(prefix="gwr-readme-") as tmp:
         workdir = Path(tmp)
-        for name in ("sample_corpus", "tests"):
+        for name in ("sample_corpus", "sample_corpus_wild", "tests"):
             (workdir / name).symlink_to(REPO / name)
+        for name, text in FILES.items():
+            (workdir / name).write_text(text, encoding="utf-8")
         env = _env(workdir)
         return {name: render(name, workdir, env) for name in EXAMPLES}
 

@@ -80,10 +80,20 @@ def advisory_lock(engine: sa.Engine, wait: bool = False) -> Iterator[None]:
             conn.commit()
 
 
+def _schemas(conn: sa.Connection) -> set[str]:
+    return {r[0] for r in conn.execute(sa.text("SELECT nspname FROM pg_namespace"))}
+
+
+def build_schemas(conn: sa.Connection) -> list[str]:
+    """The published names of every `__build` schema (raw, seeds, staging, intermediate, marts:
+    whatever the dbt project builds)."""
+    return sorted(s.removesuffix(PG_BUILD_SUFFIX) for s in _schemas(conn) if s.endswith(PG_BUILD_SUFFIX))
+
+
 def drop_build_schemas(engine: sa.Engine) -> None:
     """Remove what a failed or killed run left in the `__build` schemas."""
     with engine.begin() as conn:
-        for s in PG_PUBLISHED_SCHEMAS:
+        for s in build_schemas(conn):
             conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {_ident(s + PG_BUILD_SUFFIX)} CASCADE"))
 
 
@@ -99,21 +109,24 @@ def _ensure_reader(conn: sa.Connection, role: str) -> None:
 
 def publish_schemas(engine: sa.Engine, reader_role: str) -> None:
     """Swap every `__build` schema in for its published one, in one transaction, and grant the
-    read-only role USAGE and SELECT on them (nothing else)."""
+    read-only role USAGE and SELECT on them (nothing else). The schemas every build must have
+    (PG_PUBLISHED_SCHEMAS) missing: RuntimeError, nothing published."""
     with engine.begin() as conn:
         _ensure_reader(conn, reader_role)
-        present = {r[0] for r in conn.execute(sa.text("SELECT nspname FROM pg_namespace"))}
+        present = _schemas(conn)
+        built = build_schemas(conn)
         for s in PG_PUBLISHED_SCHEMAS:
+            if s not in built:
+                raise RuntimeError(f"schema {s + PG_BUILD_SUFFIX} was not built: nothing to publish")
+        for s in built:
             build, old = s + PG_BUILD_SUFFIX, s + OLD_SUFFIX
-            if build not in present:
-                raise RuntimeError(f"schema {build} was not built: nothing to publish")
             conn.execute(sa.text(f"GRANT USAGE ON SCHEMA {_ident(build)} TO {_ident(reader_role)}"))
             conn.execute(sa.text(f"GRANT SELECT ON ALL TABLES IN SCHEMA {_ident(build)} TO {_ident(reader_role)}"))
             conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {_ident(old)} CASCADE"))
             if s in present:
                 conn.execute(sa.text(f"ALTER SCHEMA {_ident(s)} RENAME TO {_ident(old)}"))
             conn.execute(sa.text(f"ALTER SCHEMA {_ident(build)} RENAME TO {_ident(s)}"))
-        for s in PG_PUBLISHED_SCHEMAS:
+        for s in built:
             conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {_ident(s + OLD_SUFFIX)} CASCADE"))
 
 

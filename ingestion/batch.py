@@ -21,7 +21,10 @@ from typing import Any
 from contracts import settings
 from ingestion.loading.columns import ColumnBatch
 from ingestion.loading.spool import SpoolBatch
-from ingestion.records import ParsedDocument
+from ingestion.records import FILE_FIX, ParsedDocument
+
+PARSER_BUG_FIX = ("a parser bug: report it with the file; the file is parsed again by itself once the "
+                  "extractor changes")
 
 
 @dataclass
@@ -30,6 +33,7 @@ class ParseOutcome:
     documents: list[ParsedDocument]
     error: str | None = None  # the reason in plain words when the file was not usable
     job: "ParseJob | None" = None  # what was asked, when a ParseJob was given
+    fix: str = FILE_FIX  # what would make it usable, when it was not
 
 
 @dataclass(frozen=True)
@@ -41,16 +45,19 @@ class ParseJob:
     source_path: str | None = None  # recorded as raw.documents.source_path (a URL for a page)
     max_bytes: int | None = None
     source_hash: str | None = None  # sha256 of the file's bytes (raw.documents.source_hash)
+    budget_seconds: float | None = None  # per document (GWR_PARSE_BUDGET); longer is quarantined
 
 
 @dataclass(frozen=True)
 class FileResult:
-    """What became of one file of a batch: documents and facts written, or why it was not usable."""
+    """What became of one file of a batch: documents and facts written, or why it was not usable
+    and what would make it usable."""
 
     key: str
     documents: int = 0
     facts: int = 0
     error: str | None = None
+    fix: str = FILE_FIX
 
 
 @dataclass(frozen=True)
@@ -72,12 +79,14 @@ def parse_one(item: Path | ParseJob) -> ParseOutcome:
     try:
         if job is None:
             return ParseOutcome(path, parse_path(path))
-        docs = parse_path(path, dict(job.overrides), max_bytes=job.max_bytes, source_path=job.source_path)
+        docs = parse_path(path, dict(job.overrides), max_bytes=job.max_bytes, source_path=job.source_path,
+                          budget_seconds=job.budget_seconds)
         return ParseOutcome(path, docs, job=job)
     except UnreadableFile as exc:
-        return ParseOutcome(path, [], exc.reason, job=job)
+        return ParseOutcome(path, [], exc.reason, job=job, fix=exc.fix)
     except Exception as exc:  # a parser bug must not lose the other files
-        return ParseOutcome(path, [], f"the parser failed on it: {type(exc).__name__}: {exc}", job=job)
+        return ParseOutcome(path, [], f"the parser failed on it: {type(exc).__name__}: {exc}", job=job,
+                            fix=PARSER_BUG_FIX)
 
 
 def _warm() -> None:
@@ -109,7 +118,7 @@ def parse_batch(jobs: list[ParseJob], folder: Path, number: int) -> BatchResult:
         key = job.source_path or str(job.path)
         error = out.error or (None if out.documents else "no document found in the file")
         if error:
-            results.append(FileResult(key, error=error))
+            results.append(FileResult(key, error=error, fix=out.fix))
             continue
         for d in out.documents:
             cols.add(d, source_hash=job.source_hash)

@@ -89,7 +89,7 @@ class ParseStage:
         log = log or logging.getLogger(__name__)
         batch = self.batch
         counts: dict[str, int] = {}
-        errors: dict[str, str] = {}
+        errors: dict[str, IngestError] = {}
         for res in results:
             if res.spooled is not None:
                 batch.parsed.add(res.spooled)
@@ -98,8 +98,8 @@ class ParseStage:
                 if f.error:
                     reason = f.error[:MESSAGE_LIMIT]
                     log.warning("quarantined %s: %s", f.key, reason)
-                    errors[f.key] = reason
-                    batch.errors.append(IngestError(f.key, reason, utcnow()))
+                    errors[f.key] = IngestError(f.key, reason, utcnow(), f.fix)
+                    batch.errors.append(errors[f.key])
                 else:
                     counts[f.key] = f.documents
         batch.state_rows = state_rows(self.plan, counts, errors, "", EXTRACTOR_VERSION, self.previous)
@@ -124,11 +124,13 @@ def plan_parse(
     keep: list[str] | None = None,
     workers: int | None = None,
     log: logging.Logger | logging.LoggerAdapter | None = None,
+    budget_seconds: float | None = None,
 ) -> ParseStage:
     """Plan against the build file's state: which sources to parse, in which batches.
 
     `sources`: Sources (or plain paths); `keep`: keys of sources that could not be fetched this
-    time, whose documents stay as they are."""
+    time, whose documents stay as they are; `budget_seconds`: what one document may take to parse
+    (default GWR_PARSE_BUDGET), longer is quarantined."""
     from contracts import settings
     from ingestion import EXTRACTOR_VERSION
     from ingestion.batch import ParseJob, batch_jobs
@@ -150,8 +152,10 @@ def plan_parse(
         removed_sources=list(plan.removed), unchanged=len(plan.unchanged),
     )
     batch.errors.extend(plan.carried_errors)
+    budget = settings.parse_budget() if budget_seconds is None else budget_seconds
     jobs = [
-        ParseJob(Path(ps.source.path), tuple(ps.source.overrides), ps.source.key, max_bytes, ps.file_hash)
+        ParseJob(Path(ps.source.path), tuple(ps.source.overrides), ps.source.key, max_bytes,
+                 source_hash=ps.file_hash, budget_seconds=budget)
         for ps in plan.to_parse
     ]
     workers = settings.workers() if workers is None else workers
@@ -166,11 +170,13 @@ def parse_sources(
     keep: list[str] | None = None,
     workers: int | None = None,
     log: logging.Logger | logging.LoggerAdapter | None = None,
+    budget_seconds: float | None = None,
 ) -> ParseBatch:
     """Plan against the build file's state, parse the changed and new sources on a process pool,
     spool their rows. Raises NoInputError when nothing could be parsed and nothing parsed before
     is still there."""
     from ingestion.batch import run_batches
 
-    stage = plan_parse(sources, build_db, full=full, max_bytes=max_bytes, keep=keep, workers=workers, log=log)
+    stage = plan_parse(sources, build_db, full=full, max_bytes=max_bytes, keep=keep, workers=workers, log=log,
+                       budget_seconds=budget_seconds)
     return stage.collect(run_batches(stage.batches, stage.folder, workers=workers), log=log)

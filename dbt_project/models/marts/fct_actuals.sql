@@ -5,7 +5,7 @@ with
 
 facts as (
 
-    select * from {{ ref('stg_raw__facts') }}
+    select * from {{ ref('int_facts_published') }}
 
 ),
 

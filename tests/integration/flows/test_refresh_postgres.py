@@ -83,7 +83,7 @@ def test_refresh_into_postgres_publishes_checked_marts(pg_refresh):
             counts = {t: conn.execute(sa.text(f"SELECT count(*) FROM marts.{t}")).scalar_one() for t in MARTS}
     finally:
         engine.dispose()
-    assert {"raw", "seeds", "staging", "marts"} <= schemas
+    assert {"raw", "seeds", "staging", "intermediate", "marts"} <= schemas
     assert not {s for s in schemas if s.endswith(("__build", "__old"))}, "build schemas left behind"
     assert counts == summary.mart_rows and all(counts.values())
 
@@ -146,7 +146,7 @@ def test_publication_is_one_swap_readers_never_see_a_half_built_mart(pg_refresh)
     try:
         with engine.begin() as conn:  # a "new build": the published schemas copied, one table changed
             pg.drop_build_schemas(engine)
-            for s in ("raw", "seeds", "staging", "marts"):
+            for s in ("raw", "seeds", "staging", "intermediate", "marts"):
                 conn.execute(sa.text(f"CREATE SCHEMA {s}__build"))
             for t in MARTS:
                 conn.execute(sa.text(f"CREATE TABLE marts__build.{t} AS SELECT * FROM marts.{t}"))
