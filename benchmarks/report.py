@@ -42,7 +42,11 @@ def context(results: dict) -> dict:
     fits = fit_runs(runs) if runs else {"seconds": {}, "rss_mb": {}}
     stages = [s for s in fits["seconds"] if s != "total"]
     projection = {s: round(fits["seconds"][s].at(PROJECT_TO)) for s in fits["seconds"]}
-    rss_projection = {s: round(fits["rss_mb"][s].at(PROJECT_TO)) for s in fits["rss_mb"]}
+    largest = max(runs, key=lambda r: r["reports"]) if runs else {}
+    seen = {**(largest.get("stage_rss_mb") or {}), "total": largest.get("peak_rss_mb", 0),
+            "db_file": largest.get("db_mb", 0)}
+    # a peak never shrinks with more reports: the line, but not below the largest peak measured
+    rss_projection = {s: round(max(fits["rss_mb"][s].at(PROJECT_TO), seen.get(s, 0))) for s in fits["rss_mb"]}
     per_doc_ms = {s: round(fits["seconds"][s].per_doc * 1000, 2) for s in fits["seconds"]}
     slowest = max(stages, key=lambda s: fits["seconds"][s].per_doc, default=None)
     hungriest = max(stages, key=lambda s: fits["rss_mb"][s].at(PROJECT_TO), default=None)
