@@ -55,7 +55,7 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "plan_start_patterns": regexes, "horizon_start_patterns": regexes,
         "review_start_patterns": regexes, "skip_paragraph_patterns": regexes,
         "target_cues": regexes, "actual_cues_in_target": words,
-        "notice_target_line": regex, "inline_target": regex, "target_restated": regex,
+        "notice_target_line": regex, "result_against_target": regex, "inline_target": regex, "target_restated": regex,
     },
     "rankings.yaml": {
         "rank_number": regex, "rank_verbs": words, "verbs_without_scope": words,
@@ -167,6 +167,7 @@ class Rules:
     target_cues: tuple[str, ...]
     actual_in_target_re: re.Pattern
     notice_target_re: re.Pattern
+    result_against_target_re: re.Pattern
     inline_target_re: re.Pattern
     target_restated_re: re.Pattern
     # rankings
@@ -295,6 +296,7 @@ def rules() -> Rules:
         target_cues=tuple(f["target_cues"]),
         actual_in_target_re=re.compile(alternation(f["actual_cues_in_target"])),
         notice_target_re=re.compile(f["notice_target_line"]),
+        result_against_target_re=re.compile(f["result_against_target"]),
         inline_target_re=re.compile(f["inline_target"]),
         target_restated_re=re.compile(f["target_restated"]),
         rank_re=re.compile(r["rank_number"]),
