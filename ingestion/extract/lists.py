@@ -156,6 +156,27 @@ def respective_run(sent: Sentence, i: int, R: Rules) -> list[int]:
     return []
 
 
+def item_of_name_list(sent: Sentence, mention: Mention, run: list[int], R: Rules) -> int | None:
+    """The place of `mention` in a list of names before 分别 with as many items as the figures
+    after it (地方级财政收入、税收收入同口径分别增长2.1%、2.5%: 0), whether or not the other names
+    are indicators of ours; None when the names before 分别 are no such list."""
+    s, nums = sent.s, sent.nums
+    fm = s.rfind("分别", 0, nums[run[0]].start)
+    if fm < mention.end:
+        return None
+    lo = max(s.rfind(ch, 0, mention.start) for ch in ",，;；:：。") + 1
+    if any(ch in s[lo:fm] for ch in ",，;；") or any(lo <= n.start < fm for n in nums):
+        return None  # names only, in one clause
+    joiners = "|".join(map(re.escape, sorted(R.list_joiners, key=len, reverse=True)))
+    bounds = [lo] + [lo + m.end() for m in re.finditer(joiners, s[lo:fm])]
+    if len(bounds) != len(run):
+        return None
+    for k, b in enumerate(bounds):
+        if b <= mention.start < (bounds[k + 1] if k + 1 < len(bounds) else fm):
+            return k if s[b:mention.start].strip() == "" or k == 0 else None
+    return None
+
+
 def series_of_list(sent: Sentence, before: int, n: int, state: DocState, R: Rules
                    ) -> list[tuple[int, tuple[int, int]]] | None:
     """The year and period of each of a list of n figures of one indicator, from what is said

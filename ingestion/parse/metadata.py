@@ -155,7 +155,7 @@ def _report_years(text: str, head: str, published: dt.date | None, src_year: int
     review = None
     rv = M.review_year.search(text[:20000])
     if rv:
-        review = int(rv.group(1) or rv.group(2))
+        review = int(next(g for g in rv.groups() if g))
     if target is None and review is not None:
         target, how = review + 1, "text"
     if target is None and src_year is not None:

@@ -209,6 +209,9 @@ def test_d_hostile_input_is_quarantined_and_good_documents_published(tmp_path, m
     good, bad = _hostile_folder(tmp_path / "in", max_bytes)
     monkeypatch.setenv("GWR_HTTP_RETRY_DELAY", "0.2")
     monkeypatch.setenv("GWR_HTTP_RETRIES", "2")
+    # the folder is hostile on purpose (11 bad files, 5 good documents): above the default share
+    # that makes a run systemic (tests/integration/flows/test_refresh_quarantine.py tests that one)
+    monkeypatch.setenv("GWR_QUARANTINE_MAX_SHARE", "0.8")
     page = _html_page([p for p in _text(NOTICE).split("\n") if p.strip()]).encode("gb18030")
     page = page.replace(b"charset='utf-8'", b"charset='gb18030'")
     db = tmp_path / "wh" / "gwr.duckdb"
