@@ -138,6 +138,58 @@ def _listed_places(s: str, start: int, hits, state: DocState, R: Rules) -> list[
     return regions
 
 
+_SPEED_AFTER = re.compile(r"[^,;。]{0,8}?(?:增速|增幅|增长|下降)")
+_BRACKET_ITEMS = re.compile(r"[、和及与\s]*(?:[\u4e00-\u9fff]{2,6}[(（]-?\d+(?:\.\d+)?%[)）][、和及与\s]*)*")
+
+
+def bracketed_place_figures(sent: Sentence, state: DocState, R: Rules) -> dict[int, Draft]:
+    """Lists of places each with its figure in brackets: "呼和浩特市(23.1%)、包头市(22.9%)…4个盟市规上
+    工业增加值增速高于全区平均水平", "平湖市(6.8%)、秀洲区(6.2%)…增速均较上月有所回升": each figure is
+    the growth of the indicator named right after the list, else of the sentence's subject when
+    the sentence speaks of growth. Returns figure index → its draft."""
+    s, nums = sent.s, sent.nums
+    ends = {h.end: h for h in _place_hits(s, R)}
+    items = [(i, ends[n.start - 1]) for i, n in enumerate(nums)
+             if n.is_pct and n.start > 1 and s[n.start - 1] in "((" and n.end < len(s) and s[n.end] in "))"
+             and n.start - 1 in ends]
+    runs: list[list[tuple[int, NameHit]]] = []
+    for item in items:
+        # (items of names the gazetteer does not know may stand between: 经开区(4.1%)、港区(-1.1%))
+        if runs and _BRACKET_ITEMS.fullmatch(s[nums[runs[-1][-1][0]].end + 1 : item[1].start]):
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    out: dict[int, Draft] = {}
+    for run in runs:
+        if len(run) < 2:
+            continue
+        tail = nums[run[-1][0]].end + 1
+        after = [m for m in sent.mentions if tail <= m.start <= tail + 12]
+        if after and _SPEED_AFTER.match(s, after[0].end):
+            mention = after[0]
+        elif _SPEED_AFTER.match(s, tail) or R.growth_re.search(s[: run[0][1].start]):
+            mention = subject_of(run[0][1].start, sent.mentions) or state.topic
+        else:
+            continue
+        lead = max(s.rfind(ch, 0, run[0][1].start) for ch in ",，;；:：。") + 1
+        if mention is None or len(mention.codes) != 1 or R.skip_re.search(s[lead : run[0][1].start]):
+            continue  # 贡献率分别为洪洞县(23.9%)…: shares, not growth
+        for i, hit in run:
+            region = places.resolve_name(hit.name, state.meta.region)
+            if region is None and R.subunit_name_re.fullmatch(hit.name):
+                region = hit.name
+            if region is None:
+                continue
+            num = nums[i]
+            d = draft(sent, state, i, num, Mention(hit.end, hit.end, mention.raw, mention.codes), mention.codes[0],
+                      None, s[hit.start : num.end], False, "actual", R,
+                      None if region == state.meta.region else region)
+            if d is not None:
+                d.start, d.end = hit.start, num.end + 1
+                out[i] = d
+    return out
+
+
 def respective_run(sent: Sentence, i: int, R: Rules) -> list[int]:
     """The figures listed after 分别 that figure i is one of (empty when it is not in such a list)."""
     s, nums = sent.s, sent.nums
