@@ -138,8 +138,14 @@ def _listed_places(s: str, start: int, hits, state: DocState, R: Rules) -> list[
     return regions
 
 
-_SPEED_AFTER = re.compile(r"[^,;。]{0,8}?(?:增速|增幅|增长|下降)")
 _BRACKET_ITEMS = re.compile(r"[、和及与\s]*(?:[\u4e00-\u9fff]{2,6}[(（]-?\d+(?:\.\d+)?%[)）][、和及与\s]*)*")
+
+
+def _speaks_of_growth(s: str, pos: int, R: Rules) -> bool:
+    """Do the words right after `pos` (within its clause) speak of growth (…增加值增速高于…)?"""
+    window = re.split(r"[,，;；。]", s[pos : pos + 12], maxsplit=1)[0]
+    return bool(R.growth_re.search(window) or R.decline_re.search(window)
+                or any(w in window for w in R.rank_measure_words["growth_pct"]))
 
 
 def bracketed_place_figures(sent: Sentence, state: DocState, R: Rules) -> dict[int, Draft]:
@@ -165,9 +171,9 @@ def bracketed_place_figures(sent: Sentence, state: DocState, R: Rules) -> dict[i
             continue
         tail = nums[run[-1][0]].end + 1
         after = [m for m in sent.mentions if tail <= m.start <= tail + 12]
-        if after and _SPEED_AFTER.match(s, after[0].end):
+        if after and _speaks_of_growth(s, after[0].end, R):
             mention = after[0]
-        elif _SPEED_AFTER.match(s, tail) or R.growth_re.search(s[: run[0][1].start]):
+        elif _speaks_of_growth(s, tail, R) or R.growth_re.search(s[: run[0][1].start]):
             mention = subject_of(run[0][1].start, sent.mentions) or state.topic
         else:
             continue

@@ -58,6 +58,7 @@ SCHEMA = {
     "source_year": regex,
     "title_words": words,
     "head_periods": records({"pattern": regex, "months": months}),
+    "compared_period_before": regex,
     "issuer_patterns": regexes,
     "self_level_words": mapping_of(words, {"county", "prefecture", "province"}),
     "self_level_not_before": regex,
@@ -82,6 +83,7 @@ class MetaRules:
     source_year: re.Pattern
     title_words: tuple[str, ...]
     head_periods: tuple[tuple[re.Pattern, Any], ...]
+    compared_period_before: re.Pattern
     issuers: list[re.Pattern]
     levels: LevelWords
     county_addressees: re.Pattern
@@ -96,6 +98,7 @@ def meta_rules() -> MetaRules:
         re.compile(m["meeting_date"]), re.compile(m["work_report_title"]), re.compile(m["review_year"]), re.compile(m["target_year"]),
         re.compile(m["any_year"]), re.compile(m["source_year"]), tuple(m["title_words"]),
         tuple((re.compile(p["pattern"]), p["months"]) for p in m["head_periods"]),
+        re.compile(m["compared_period_before"]),
         [re.compile(p, re.M) for p in m["issuer_patterns"]],
         LevelWords(m["self_level_words"], re.compile(m["self_level_not_before"]), re.compile(m["self_level_not_after"]),
                    frozenset(m["ordinary_word_names"])),
@@ -212,7 +215,7 @@ def _period_named(text: str, M: MetaRules) -> tuple[int, int] | None:
         for pm in rx.finditer(text):
             if best is not None and pm.start() >= best[0]:
                 break
-            if text[max(0, pm.start() - 1) : pm.start()] in ("较", "比", "与", "同"):
+            if M.compared_period_before.search(text, max(0, pm.start() - 2), pm.start()):
                 continue
             if spec == "to_month":
                 last = cn_to_int(pm.group(1))
