@@ -154,6 +154,8 @@ def bracketed_place_figures(sent: Sentence, state: DocState, R: Rules) -> dict[i
     the growth of the indicator named right after the list, else of the sentence's subject when
     the sentence speaks of growth. Returns figure index → its draft."""
     s, nums = sent.s, sent.nums
+    if "%)" not in s and "%）" not in s:
+        return {}
     ends = {h.end: h for h in _place_hits(s, R)}
     items = [(i, ends[n.start - 1]) for i, n in enumerate(nums)
              if n.is_pct and n.start > 1 and s[n.start - 1] in "((" and n.end < len(s) and s[n.end] in "))"
