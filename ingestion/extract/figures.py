@@ -10,7 +10,7 @@ from ingestion.extract.clauses import clause_bounds, strip_gap
 from ingestion.extract.context import DocState, Sentence
 from ingestion.extract.drafts import MAX_GAP, Draft, subject_of
 from ingestion.extract.extra_figures import unknown_figure
-from ingestion.extract.lists import (item_of_name_list, place_figures, respective_run, respective_subjects,
+from ingestion.extract.lists import (bracketed_place_figures, item_of_name_list, place_figures, respective_run, respective_subjects,
                                      series_of_list)
 from ingestion.extract.mentions import Mention, qualifier
 from ingestion.extract.numbers import Num
@@ -23,7 +23,11 @@ def figures(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
     s, nums, mentions = sent.s, sent.nums, sent.mentions
     out: list[Draft] = []
     respective = respective_subjects(sent, R)
+    bracketed = bracketed_place_figures(sent, state, R)
     for i, num in enumerate(nums):
+        if i in bracketed:  # 呼和浩特市(23.1%)、包头市(22.9%)…
+            out.append(bracketed[i])
+            continue
         if i in respective:
             mention = respective[i]
             if mention is None:

@@ -41,7 +41,7 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "contextual_indicators": records(
             {"head": word, "needs_before": regex, "indicator": _indicator_code, "window": integer}),
         "gap_ignorable": regexes, "share_in_gap": regexes, "qualitative_phrases": regexes, "cpi_index_level": _cpi_level,
-        "comparison_figure": regex, "change_before": regex, "floor_before": regex, "exact_after": regex, "target_words": regex, "place_list_glue": regex, "media_after": regex,
+        "comparison_figure": regex, "change_before": regex, "floor_before": regex, "exact_after": regex, "target_words": regex, "place_list_glue": regex, "media_after": regex, "group_after": regex,
         "comparison_before_place": regex, "size_class_after": regex, "per_unit_in_gap": regex,
         "bare_units": words, "figure_only_aliases": mapping_of(_indicator_code),
     },
@@ -116,6 +116,7 @@ class Rules:
     comparison_figure_re: re.Pattern
     target_words_re: re.Pattern
     media_after_re: re.Pattern
+    group_after_re: re.Pattern
     comparison_before_place_re: re.Pattern
     list_glue_re: re.Pattern
     change_before_re: re.Pattern
@@ -240,6 +241,7 @@ def rules() -> Rules:
         comparison_figure_re=re.compile(v["comparison_figure"]),
         target_words_re=re.compile(v["target_words"]),
         media_after_re=re.compile(v["media_after"]),
+        group_after_re=re.compile(v["group_after"]),
         comparison_before_place_re=re.compile(v["comparison_before_place"]),
         list_glue_re=re.compile(v["place_list_glue"]),
         change_before_re=re.compile(v["change_before"]),

@@ -235,8 +235,13 @@ def _span_break_edits(original: str) -> list[tuple[int, int, str]]:
     return edits
 
 
+_STOP_AS_POINT_RE = re.compile(r"(?<=\d)。(?=\d{1,4}\s*(?:%|亿|万|元|个百分点|倍))")
+
+
 def _number_edits(text: str) -> list[tuple[int, int, str]]:
-    edits = [(m.start(), m.end(), ".") for m in _SPACED_POINT_RE.finditer(text) if m.end() - m.start() > 1]
+    # a decimal point typed as a full stop (增长9。5%, 373。15亿元)
+    edits = [(m.start(), m.end(), ".") for m in _STOP_AS_POINT_RE.finditer(text)]
+    edits += [(m.start(), m.end(), ".") for m in _SPACED_POINT_RE.finditer(text) if m.end() - m.start() > 1]
     edits += [(m.start(), m.end(), "") for m in _SPACE_BEFORE_PCT_RE.finditer(text)]
     for m in _CN_PERCENT_RE.finditer(text):
         value = cn_to_number(m.group(1))
