@@ -117,6 +117,9 @@ EXTERNAL_LINK = re.compile(r"""<a\b([^>]*?)\shref=(["'])(https?:)?//([^"']*)\2""
 ASSET_TAG = re.compile(r"<(?:script|link)\b[^>]*>", re.I)
 INTEGRITY = re.compile(r"""\sintegrity=(["'])(sha(?:256|384|512))-([^"']+)\1""", re.I)
 CROSSORIGIN = re.compile(r"""\scrossorigin(?:=(["'])[^"']*\1)?""", re.I)
+GX_STATIC = re.compile(r"""(?<![-\w])((?:src|href)=["'])((?:\.\./)*)static/([^"']*)(["'])""", re.I)
+"""A reference of GX's own to its static/ folder: GX counts the ../ wrongly on validation pages
+(favicon.ico one level short), so every such path is recomputed from the page's place."""
 
 
 def _sri(path: Path, algorithm: str) -> str:
@@ -156,9 +159,15 @@ def rewrite_page(text: str, page: Path, docs_dir: Path, assets: Assets) -> tuple
             t = CROSSORIGIN.sub("", INTEGRITY.sub("", t))
         return t
 
+    def static(m: re.Match) -> str:
+        return m.group(1) + Path(os.path.relpath(docs_dir / "static" / m.group(3), here)).as_posix() + m.group(4)
+
     text = ASSET_TAG.sub(tag, text) if page.suffix == ".html" else text
     text, n = pattern.subn(relative, text)
     if page.suffix == ".html":
+        fixed = GX_STATIC.sub(static, text)
+        n += sum(a != b for a, b in zip(GX_STATIC.findall(text), GX_STATIC.findall(fixed)))
+        text = fixed
         text, k = EXTERNAL_LINK.subn(
             lambda m: f'<a{m.group(1)} data-offline-href={m.group(2)}{m.group(3) or ""}//{m.group(4)}{m.group(2)}', text)
         n += k

@@ -54,6 +54,20 @@ def test_a_page_points_at_the_local_copies(tmp_path):
     assert (again, n2) == (text, 0)
 
 
+def test_gx_static_paths_are_recomputed_from_the_page(tmp_path):
+    # GX 1.24.1 writes a validation page five folders down but its favicon four ../ up
+    docs = tmp_path / "data_docs"
+    page = docs / "validations" / "marts__marts" / "dim_region" / "run" / "time" / "x.html"
+    head = ('<link rel="shortcut icon" href="../../../../static/images/favicon.ico">'
+            '<link href="../../../../../static/styles/data_docs_default_styles.css" rel="stylesheet">')
+    text, n = rewrite_page(head, page, docs, load_assets())
+    assert n == 1 and 'href="../../../../../static/images/favicon.ico"' in text
+    assert 'href="../../../../../static/styles/data_docs_default_styles.css"' in text
+    assert rewrite_page(text, page, docs, load_assets()) == (text, 0)
+    index = docs / "index.html"
+    assert rewrite_page('<img src="static/images/logo-long.png">', index, docs, load_assets())[1] == 0
+
+
 def test_a_copy_that_differs_from_what_the_page_pinned_is_refused(tmp_path):
     tampered = GX_HEAD.replace("sha384-ApNbgh9B", "sha384-XXXXXXXX")
     with pytest.raises(AssetsManifestError, match="does not hash"):

@@ -13,6 +13,7 @@ ROW = {
     "actual_estimate": False, "gap": -3.6, "is_met": False, "is_full_year": False, "target_fact_id": "f1",
     "target_document_id": "000", "target_evidence": "地区生产总值增长8%左右", "actual_fact_id": "f2",
     "actual_document_id": "000", "actual_evidence": "比上年同期增长4.4%",
+    "actual_document_kind": "progress_notice", "actual_document_year": 2023,
 }
 
 
@@ -42,3 +43,6 @@ def test_templates_escape_and_show_every_number_with_its_evidence():
     assert "<q>地区生产总值增长8%左右</q>" in html and "<q>比上年同期增长4.4%</q>" in html
     assert 'data-sort="-3.6"' in html and "document.body.setAttribute('data-js', 'ready')" in html
     assert "None" not in html  # a NULL is an empty cell
+    # every number links to its place in its document's page
+    assert 'href="documents/000.html#f-f1"' in html and 'href="documents/000.html#f-f2"' in html
+    assert "progress_notice 2023" in html
