@@ -7,8 +7,12 @@ Parts:
   (a) parse throughput over the bundled corpus against jieba.lcut over the same text (ratio);
   (b) a cold refresh and a refresh with nothing changed, wall time by stage;
   (c) a cold refresh of a synthetic corpus (benchmarks/synth.py): wall time and peak RSS;
-  (d) latency of typical `gwr sql` queries on the marts it built.
+  (d) latency of typical `gwr sql` queries on the marts it built;
+  (e) a 400 KB single-line number soup against a 400 KB real report: parse throughput of each
+      (chars/s) and their ratio (goal: the soup quarantined, or parsed at >= 1/3 of the report's).
 Results: benchmarks/results/latest.json and a table on stdout.
+
+    python -m benchmarks.run --parts e       # only part (e), a few seconds
 """
 
 from __future__ import annotations
@@ -68,6 +72,63 @@ def part_a_parse_vs_jieba(repeats: int = 3) -> dict:
     j, p = statistics.median(jieba_s), statistics.median(parse_s)
     return {"chars": chars, "jieba_lcut_s": round(j, 3), "parse_s": round(p, 3), "ratio": round(p / j, 3),
             "parse_chars_per_s": round(chars / p)}
+
+
+SOUP_UNIT = "1.2%;3.4亿元;第5位;"
+SOUP_BYTES = 400_000
+REAL_REPORT = "003_6b340ccef4bd5f14.txt"
+"""The longest bundled report (~700 KB of UTF-8), cut at a line end to 400 KB."""
+
+
+def soup_and_report(size: int = SOUP_BYTES) -> tuple[str, str]:
+    """(a single line of number soup, a real report), each `size` bytes of UTF-8 or just under."""
+    from ingestion.readers import read_text
+
+    soup = SOUP_UNIT * (size // len(SOUP_UNIT.encode("utf-8")))
+    data = read_text(ROOT / "sample_corpus" / REAL_REPORT).encode("utf-8")[:size]
+    return soup, data[: data.rfind(b"\n")].decode("utf-8")
+
+
+def part_e_soup_vs_report(repeats: int = 3) -> dict:
+    """What a page of figures only costs beside a real report of the same size. The soup goes
+    through the pipeline as a nightly meets it (its prose check quarantines it before extraction)
+    and once more with that check off, extraction forced, to show extraction is linear on it too."""
+    from ingestion.extract import warm
+    from ingestion.parse import triage
+    from ingestion.pipeline import parse_text
+
+    warm()
+    soup, real = soup_and_report()
+
+    def median_s(text: str, stem: str) -> tuple[float, list]:
+        times, docs = [], []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            docs = parse_text(text, stem)
+            times.append(time.perf_counter() - t)
+        return statistics.median(times), docs
+
+    parse_text(real[:20_000], "warm")
+    real_s, real_docs = median_s(real, "report")
+    soup_s, soup_docs = median_s(soup, "soup")
+    kept = triage.MIN_PROSE_SHARE
+    triage.MIN_PROSE_SHARE = 0.0  # extraction forced through the whole soup
+    try:
+        forced_s, forced_docs = median_s(soup, "soup")
+    finally:
+        triage.MIN_PROSE_SHARE = kept
+    real_cps, soup_cps, forced_cps = len(real) / real_s, len(soup) / soup_s, len(soup) / forced_s
+    return {
+        "report_bytes": len(real.encode("utf-8")), "report_chars": len(real), "report_s": round(real_s, 3),
+        "report_chars_per_s": round(real_cps), "report_facts": sum(len(d.facts) for d in real_docs),
+        "soup_bytes": len(soup.encode("utf-8")), "soup_chars": len(soup), "soup_s": round(soup_s, 3),
+        "soup_chars_per_s": round(soup_cps),
+        "soup_quarantined": "; ".join(d.document.quarantine_reason or "" for d in soup_docs) or None,
+        "soup_over_report": round(soup_cps / real_cps, 3),
+        "soup_forced_s": round(forced_s, 3), "soup_forced_chars_per_s": round(forced_cps),
+        "soup_forced_facts": sum(len(d.facts) for d in forced_docs),
+        "soup_forced_over_report": round(forced_cps / real_cps, 3),
+    }
 
 
 def _tree_rss(root: int) -> int:
@@ -193,6 +254,15 @@ def table(results: dict) -> str:
     if d:
         for name, v in d.items():
             lines.append(f"| (d) | `gwr sql`: {name} | query {v['query_ms_median']} ms; whole command {v['command_s']} s |")
+    e = results.get("e")
+    if e:
+        lines.append(f"| (e) | real report, {e['report_bytes']} bytes ({e['report_chars']} chars) | "
+                     f"{e['report_s']} s, {e['report_chars_per_s']} chars/s |")
+        lines.append(f"| (e) | number soup, one line of {e['soup_bytes']} bytes, as a run meets it | "
+                     f"{e['soup_s']} s, {e['soup_chars_per_s']} chars/s, ratio to the report "
+                     f"**{e['soup_over_report']}** ({'quarantined' if e['soup_quarantined'] else 'published'}) |")
+        lines.append(f"| (e) | number soup, extraction forced (prose check off) | {e['soup_forced_s']} s, "
+                     f"{e['soup_forced_chars_per_s']} chars/s, ratio **{e['soup_forced_over_report']}** |")
     return "\n".join(lines)
 
 
@@ -201,21 +271,31 @@ def main() -> None:
     ap.add_argument("--synthetic", type=int, default=10000, help="reports in the synthetic corpus (c)")
     ap.add_argument("--skip-synthetic-refresh", action="store_true", help="skip part (c)")
     ap.add_argument("--out", type=Path, default=RESULTS / "latest.json")
+    ap.add_argument("--parts", default="abcde",
+                    help="which parts to run, e.g. 'e' (default: all; (d) needs (b) or (c))")
     args = ap.parse_args()
     results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                                  "platform": platform.platform()}, "when": time.strftime("%Y-%m-%d %H:%M:%S")}
     tmp = Path(tempfile.mkdtemp(prefix="gwr-bench-"))
+    parts = set(args.parts)
     try:
-        results["a"] = part_a_parse_vs_jieba()
-        print(table(results), flush=True)
-        results["b"] = part_b_refresh(tmp)
-        print(table({"b": results["b"]}), flush=True)
-        sql_db = tmp / "b" / "gwr.duckdb"
-        if not args.skip_synthetic_refresh:
+        if "a" in parts:
+            results["a"] = part_a_parse_vs_jieba()
+            print(table(results), flush=True)
+        if "e" in parts:
+            results["e"] = part_e_soup_vs_report()
+            print(table({"e": results["e"]}), flush=True)
+        sql_db = None
+        if "b" in parts:
+            results["b"] = part_b_refresh(tmp)
+            print(table({"b": results["b"]}), flush=True)
+            sql_db = tmp / "b" / "gwr.duckdb"
+        if "c" in parts and not args.skip_synthetic_refresh:
             results["c"] = part_c_synthetic(tmp, args.synthetic)
             print(table({"c": results["c"]}), flush=True)
             sql_db = tmp / "c" / "gwr.duckdb"
-        results["d"] = part_d_sql(sql_db)
+        if "d" in parts and sql_db is not None:
+            results["d"] = part_d_sql(sql_db)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)

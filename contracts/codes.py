@@ -11,5 +11,5 @@ is classified by what it reports."""
 SCRIPTS = ("simplified", "traditional", "garbled")
 """raw.documents.script: what a page was written in (garbled: pinyin annotations or junk tokens)."""
 
-REGION_SOURCES = ("issuer", "mentions", "source name", "manifest")
+REGION_SOURCES = ("title", "issuer", "mentions", "source name", "manifest")
 """raw.documents.region_source: where the document's region was read from."""

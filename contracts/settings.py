@@ -14,6 +14,7 @@
 | GWR_HTTP_RETRY_DELAY   | 2                        | first retry delay in s; doubles each retry     |
 | GWR_WORKERS            | all cores                | parser processes                               |
 | GWR_PARSE_BUDGET       | 60                       | seconds one document may take to parse; longer is quarantined |
+| GWR_QUARANTINE_MAX_SHARE | 0.5                    | largest share of documents a run may quarantine and still publish |
 
 `quiet_telemetry()` turns off the usage pings of Prefect (its servers log "Failed to send
 telemetry" errors when offline), dbt and GX for this process and every process it starts.
@@ -42,6 +43,9 @@ SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 RULES_DIR = ROOT / "ingestion" / "rules"
 """The extraction and metadata rules (vocabulary, frames, rankings, metadata, characters, compounds)."""
 SAMPLE_CORPUS_DIR = ROOT / "sample_corpus"
+SAMPLE_CORPUS_WILD_DIR = ROOT / "sample_corpus_wild"
+"""24 real scraped pages (traditional script, pinyin mojibake, navigation junk, news, statistics
+releases) with their sources.csv and manifest_regions.yaml: the second sample folder."""
 EXPECTATIONS_DIR = ROOT / "expectations"
 REPORT_TEMPLATES_DIR = ROOT / "gwr" / "report" / "templates"
 REPORT_STATIC_DIR = ROOT / "gwr" / "report" / "static"
@@ -93,6 +97,25 @@ def parse_budget() -> float:
     """Seconds one document may take to parse before it is quarantined: $GWR_PARSE_BUDGET, else 60."""
     env = os.environ.get("GWR_PARSE_BUDGET")
     return float(env) if env else PARSE_BUDGET_DEFAULT
+
+
+QUARANTINE_MAX_SHARE_DEFAULT = 0.5
+
+
+def quarantine_max_share() -> float:
+    """The largest share of a run's documents (and unreadable files) that may be quarantined while
+    the run still publishes: $GWR_QUARANTINE_MAX_SHARE (0..1), else 0.5. More than that is no longer
+    a few odd pages but something systemic (a broken reader, the wrong folder), so the run fails."""
+    env = os.environ.get("GWR_QUARANTINE_MAX_SHARE")
+    if not env:
+        return QUARANTINE_MAX_SHARE_DEFAULT
+    try:
+        share = float(env)
+    except ValueError:
+        share = -1.0
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"GWR_QUARANTINE_MAX_SHARE must be a share between 0 and 1 (0.5 = half), not {env!r}")
+    return share
 
 
 def workers() -> int:
@@ -179,6 +202,8 @@ class Settings(WarehousePaths):
     http_timeout: float = 30.0
     http_retries: int = 3
     http_retry_delay: float = 2.0
+    quarantine_max_share: float = QUARANTINE_MAX_SHARE_DEFAULT
+    """Largest share of a run's documents and files that may be quarantined (GWR_QUARANTINE_MAX_SHARE)."""
 
     def http_retry_delays(self) -> list[float]:
         """Exponential backoff: delay, 2×delay, 4×delay, …"""
@@ -196,7 +221,8 @@ def load_settings(
     dbt_target: str | None = None,
     max_bytes: int | str | None = None,
 ) -> Settings:
-    """Arguments first, then the environment, then the defaults. Raises ValueError for a bad size."""
+    """Arguments first, then the environment, then the defaults. Raises ValueError for a bad size
+    or share."""
     project = Path(os.environ.get("GWR_DBT_PROJECT_DIR") or DBT_PROJECT_DIR).resolve()
     profiles = Path(os.environ.get("GWR_DBT_PROFILES_DIR") or project).resolve()
     return Settings(
@@ -209,4 +235,5 @@ def load_settings(
         http_timeout=float(os.environ.get("GWR_HTTP_TIMEOUT") or 30),
         http_retries=int(os.environ.get("GWR_HTTP_RETRIES") or 3),
         http_retry_delay=float(os.environ.get("GWR_HTTP_RETRY_DELAY") or 2),
+        quarantine_max_share=quarantine_max_share(),
     )

@@ -103,7 +103,7 @@ runs = sa.Table(
     Column("documents_seen", Integer),  # sources discovered
     Column("documents_parsed", Integer),  # documents parsed in this run (0 when nothing changed)
     Column("facts", Integer),  # facts parsed in this run
-    Column("errors", Integer),  # files quarantined (ops.ingest_errors)
+    Column("errors", Integer),  # documents and files quarantined (ops.quarantined_documents)
     Column("message", String),  # summary, or the error
     Column("files_unchanged", Integer),  # sources skipped as unchanged
     Column("documents_removed", Integer),  # documents marked removed (their source is gone)
@@ -116,6 +116,19 @@ ingest_errors = sa.Table(
     Column("reason", String),  # in plain words
     Column("at", DateTime, quote=True),
 )
+
+quarantined_documents = sa.Table(
+    "quarantined_documents", OPS,
+    Column("run_id", String),
+    Column("document_id", String),  # NULL: a file no document came out of (also in ops.ingest_errors)
+    Column("source", String),  # path or URL
+    Column("reason", String),  # why it is not published, in plain words
+    Column("fix", String),  # what would bring it back
+    Column("at", DateTime, quote=True),
+)
+"""Everything a run leaves out of the marts, listed again by every run: the documents triage
+quarantined (ingestion/parse/triage.py; they stay in raw for inspection) and the files no
+document came out of."""
 
 dq_results = sa.Table(
     "dq_results", OPS,
@@ -144,6 +157,7 @@ source_files = sa.Table(
     Column("status", String),  # loaded | quarantined | removed
     Column("documents", Integer),
     Column("reason", String),
+    Column("fix", String),  # what would make a quarantined file usable
     Column("first_seen", DateTime),
     Column("changed_at", DateTime),
     Column("checked_at", DateTime),
@@ -173,7 +187,7 @@ state = sa.Table(
     Column("updated_at", DateTime),
 )
 
-OPS_TABLES = (runs, ingest_errors, dq_results, source_files, http_cache, state)
+OPS_TABLES = (runs, ingest_errors, quarantined_documents, dq_results, source_files, http_cache, state)
 
 STATE_TABLES = frozenset({"source_files", "http_cache", "state"})
 """ops tables that describe the published raw layer: a failed run's rows are never copied over."""

@@ -44,6 +44,25 @@ def live_documents(con: Any) -> int:
     return int(con.execute("SELECT count(*) FROM raw.documents WHERE removed_at IS NULL").fetchone()[0])
 
 
+QUARANTINE_COLUMNS = ("source", "document_id", "reason", "fix")
+
+
+def quarantine_list(con: Any, run_id: str | None) -> list[dict[str, Any]]:
+    """What run `run_id` left out of the marts (ops.quarantined_documents): source, document_id
+    (None for a file no document came out of), reason, fix; sorted by source and document.
+    A warehouse older than that table lists its unreadable files (ops.ingest_errors), fix None."""
+    if run_id is None:
+        return []
+    if table_exists(con, "ops", "quarantined_documents"):
+        sql = ("SELECT source, document_id, reason, fix FROM ops.quarantined_documents WHERE run_id = ? "
+               "ORDER BY source, document_id NULLS FIRST")
+    elif table_exists(con, "ops", "ingest_errors"):
+        sql = "SELECT file, NULL, reason, NULL FROM ops.ingest_errors WHERE run_id = ? ORDER BY file"
+    else:
+        return []
+    return [dict(zip(QUARANTINE_COLUMNS, r)) for r in con.execute(sql, [run_id]).fetchall()]
+
+
 def read_ops_table(db_path: Path, table: str, key: str) -> dict[Any, dict]:
     """Rows of ops.<table> by `key`, from the DuckDB file `db_path` opened read-only (and closed
     again); {} when the file or the table does not exist."""

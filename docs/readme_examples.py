@@ -15,8 +15,8 @@ Each example is a block of README.md between two markers:
 The commands run as a newcomer runs them after the README's first steps: from the clone's folder,
 with the venv's `gwr` on PATH, no $GWR_* or $PREFECT_API_URL set (so `gwr refresh` starts a
 temporary Prefect server), the default warehouse ./warehouse/gwr.duckdb, a 100-column terminal.
-They run in a scratch folder that links sample_corpus/ and tests/ of this clone, and its path is
-shown as DISPLAY_ROOT. A "Failed to send telemetry" on stderr (the temporary Prefect server of an
+They run in a scratch folder that links sample_corpus/, sample_corpus_wild/ and tests/ of this
+clone and holds the FILES a reader would write (a manifest), and its path is shown as DISPLAY_ROOT. A "Failed to send telemetry" on stderr (the temporary Prefect server of an
 offline machine, unless gwr turns telemetry off) fails the run. `--check` compares with run ids, times, dates, durations and sizes masked
 (they differ on every run) and spaces collapsed (column widths follow them);
 tests/integration/test_readme.py runs it, so the README cannot drift from what the commands print.
@@ -123,6 +123,18 @@ for side in ("target", "py"):
           f"published {d.published_date}, characters {r[f'{side}_char_start']}–{r[f'{side}_char_end']}, "
           f"fact {r[f'{side}_fact_id']}")"""
 
+WILD_DB = "wild/gwr.duckdb"
+"""The warehouse of the scraped pages: a folder of its own (its Data Docs and dbt files beside it)."""
+FILES = {
+    "jiaxian.yaml": (
+        "# w01 names both 郏县 (Henan) and 佳县 (Shaanxi): say which one it speaks for\n"
+        "documents:\n"
+        "  - path: sample_corpus_wild/w01_jiaxian_2025.txt\n"
+        "    region: 郏县\n"
+    ),
+}
+"""Files the README's reader writes by hand, made in the scratch folder before the examples run."""
+
 EXAMPLES: dict[str, list[str | Run | tuple[str, Run, str]]] = {
     # the order is the order they run in: refresh builds the warehouse the others read
     "refresh": [gwr("refresh")],
@@ -157,6 +169,12 @@ EXAMPLES: dict[str, list[str | Run | tuple[str, Run, str]]] = {
     "panel-pandas": [python_block(PANEL_PANDAS)],
     "cite": [python_block(CITE)],
     "query-region-codes": [sql_block(REGION_CODES)],
+    # the scraped pages, in a warehouse of their own: one page quarantined, then fixed by a manifest
+    "wild-refresh": [gwr("refresh", "--source", "sample_corpus_wild", "--db", WILD_DB)],
+    "wild-fix": [
+        Run(("cat", "jiaxian.yaml")),
+        gwr("refresh", "--source", "sample_corpus_wild", "--source", "jiaxian.yaml", "--db", WILD_DB),
+    ],
 }
 
 
@@ -221,8 +239,10 @@ def generate_all() -> dict[str, str]:
     """Run every example in a scratch clone folder (see the module doc)."""
     with tempfile.TemporaryDirectory(prefix="gwr-readme-") as tmp:
         workdir = Path(tmp)
-        for name in ("sample_corpus", "tests"):
+        for name in ("sample_corpus", "sample_corpus_wild", "tests"):
             (workdir / name).symlink_to(REPO / name)
+        for name, text in FILES.items():
+            (workdir / name).write_text(text, encoding="utf-8")
         env = _env(workdir)
         return {name: render(name, workdir, env) for name in EXAMPLES}
 

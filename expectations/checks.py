@@ -17,7 +17,8 @@ class Check:
 
     `expectation` is the GX class name in `great_expectations.expectations`; `kwargs` its
     arguments. `where` is an optional row condition `(column, op, value)` with op one of
-    `==`, `!=`, `>=`, `<=`, `>`, `<`, `in`, `not_null`, `null` (converted to a GX Condition).
+    `==`, `!=`, `>=`, `<=`, `>`, `<`, `in`, `not_null`, `null` (converted to a GX Condition),
+    or a tuple of such conditions, all of which must hold.
     """
 
     table: str
@@ -79,6 +80,11 @@ class Check:
 
 
 def _condition(where: tuple):
+    if where and isinstance(where[0], tuple):  # several conditions: all must hold
+        first, *others = (_condition(w) for w in where)
+        for c in others:
+            first = first & c
+        return first
     from great_expectations.expectations.row_conditions import Column
 
     col, op, *rest = where
@@ -110,6 +116,8 @@ class TableSpec:
     # are compared there, and only a one-character stand-in of each text reaches pandas, so memory
     # stays small however large the corpus (BENCHMARKS.md). Called with the table's columns.
     sql: Callable[[dict[str, list[str]]], str] | None = None
+    run_scoped: bool = False  # the SQL takes the run id as its one parameter (`?`)
+    optional: bool = False  # a missing table is skipped, not a failure (a warehouse older than it)
 
     @property
     def schema(self) -> str:

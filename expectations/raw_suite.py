@@ -10,6 +10,13 @@ str indices, the indices the contract uses), `char_count_matches_text`, `content
 
 Dictionaries come from the dbt seeds (`units.csv` column `unit`, `indicators.csv` column
 `indicator`), so the suite and the marts share one source of truth.
+
+Quarantined documents (raw.documents.quarantine_reason set by ingestion/parse/triage.py) stay in
+raw for inspection and never reach the marts, so their odd values (an implausible year, a rank 0)
+are no reason to stop a run: the checks of values apply to published rows only (`published`,
+PUBLISHED_ONLY), while the checks of structure (ids, offsets, evidence) apply to every row. What
+stops a run is systemic: more than GWR_QUARANTINE_MAX_SHARE of the run's documents and unreadable
+files quarantined (`quarantine_share`).
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from typing import Callable
 
 import pandas as pd
 
-from contracts.settings import SEEDS_DIR
+from contracts.settings import SEEDS_DIR, quarantine_max_share
 from expectations.checks import Check, Frames, SuiteSpec, TableSpec
 from contracts import codes
 
@@ -32,6 +39,9 @@ COMPARATORS = ("approx", "min", "max", "range", "exact")
 DOCUMENT_KINDS = codes.DOCUMENT_KINDS
 RANK_DIRECTIONS = ("top", "bottom")
 MIN_YEAR = 1990
+PUBLISHED = ("published", "==", True)
+"""The row condition of a check of values: rows of documents that are not quarantined."""
+QUARANTINE = "ops.quarantined_documents"
 
 
 # --------------------------------------------------------------------------------------------
@@ -122,9 +132,16 @@ def _offset_columns(df: pd.DataFrame, docs: pd.DataFrame | None, value_col: str,
     return df.drop(columns=["_doc_text"])
 
 
+def _published_sql(existing: dict[str, list[str]], alias: str = "t") -> str:
+    """A document is published unless triage quarantined it (older raw layers have no column)."""
+    has = "quarantine_reason" in existing.get("raw.documents", [])
+    return f"{alias}.quarantine_reason IS NULL" if has else "true"
+
+
 def _live_docs_sql(existing: dict[str, list[str]]) -> str:
     live = "WHERE removed_at IS NULL" if "removed_at" in existing.get("raw.documents", []) else ""
-    return f"(SELECT document_id, text, char_count FROM raw.documents {live})"
+    return (f"(SELECT document_id, text, char_count, {_published_sql(existing, 'raw.documents')} AS published "
+            f"FROM raw.documents {live})")
 
 
 def _slice_sql(alias: str, value_col: str) -> str:
@@ -142,7 +159,7 @@ def documents_sql(existing: dict[str, list[str]]) -> str:
         "SELECT t.* EXCLUDE (text), left(t.text, 1) AS text, "
         "coalesce(length(t.text) = t.char_count, false) AS char_count_matches_text, "
         "coalesce(sha256(t.text) = t.content_hash, false) AS content_hash_matches_text, "
-        "coalesce(n.fact_count, 0) AS fact_count "
+        f"coalesce(n.fact_count, 0) AS fact_count, {_published_sql(existing)} AS published "
         "FROM raw.documents t LEFT JOIN (SELECT document_id, count(*) AS fact_count FROM raw.facts "
         f"GROUP BY 1) n USING (document_id) {live}"
     )
@@ -164,11 +181,39 @@ def facts_sql(table: str, finite: tuple[str, ...] = ()) -> Callable[[dict[str, l
         )
         return (
             f"SELECT t.*, d.document_id IS NOT NULL AS document_exists, d.char_count AS doc_char_count, "
+            f"coalesce(d.published, true) AS published, "
             f"{_slice_sql('t', 'evidence')} AS evidence_matches_text{extra} "
             f"FROM {table} t LEFT JOIN {_live_docs_sql(existing)} d USING (document_id)"
         )
 
     return build
+
+
+def quarantine_share_sql(existing: dict[str, list[str]]) -> str:
+    """One row per item of the run: every live document (quarantined = 1 when triage held it
+    back) and every file of this run's quarantine list that gave no document (quarantined = 1).
+    Takes the run id as its parameter."""
+    live = "WHERE removed_at IS NULL" if "removed_at" in existing.get("raw.documents", []) else ""
+    return (
+        f"SELECT document_id, source_path AS source, "
+        f"CAST(NOT ({_published_sql(existing)}) AS INTEGER) AS quarantined FROM raw.documents t {live} "
+        f"UNION ALL SELECT NULL, source, 1 FROM {QUARANTINE} WHERE run_id = ? AND document_id IS NULL"
+    )
+
+
+def _published_frame(df: pd.DataFrame, docs: pd.DataFrame | None) -> pd.DataFrame:
+    """Add `published` to a frame built without SQL (documents: own column; others: by document)."""
+    if df is None or "published" in df.columns:
+        return df
+    df = df.copy()
+    if "quarantine_reason" in df.columns:
+        df["published"] = df["quarantine_reason"].isna()
+    elif docs is not None and "quarantine_reason" in docs.columns and "document_id" in df.columns:
+        held = set(docs.loc[docs["quarantine_reason"].notna(), "document_id"])
+        df["published"] = ~df["document_id"].isin(held)
+    else:
+        df["published"] = True
+    return df
 
 
 def _live(docs):
@@ -205,7 +250,9 @@ def prepare_raw(frames: Frames) -> Frames:
         else:
             docs["fact_count"] = 0
         out["raw.documents"] = docs
+        out["raw.documents"] = _published_frame(docs, None)
     if facts is not None:
+        facts = _published_frame(facts, frames.get("raw.documents"))
         out["raw.facts"] = _offset_columns(facts, frames.get("raw.documents"), "evidence", "evidence_matches_text")
     if sents is not None:
         out["raw.sentences"] = _offset_columns(sents, frames.get("raw.documents"), "text", "text_matches_document")
@@ -241,6 +288,7 @@ def raw_suite(seeds_dir: Path | None = None) -> SuiteSpec:
     indicators = indicator_codes(seeds_dir)
     adcodes = list(region_codes(seeds_dir))
     y1 = max_year()
+    max_share = quarantine_max_share()
     D, S, F = "raw.documents", "raw.sentences", "raw.facts"
     checks: list[Check] = [
         # raw.documents
@@ -253,15 +301,16 @@ def raw_suite(seeds_dir: Path | None = None) -> SuiteSpec:
         Check(D, "ExpectColumnValuesToBeInSet", {"column": "char_count_matches_text", "value_set": [True]},
               note="char_count == len(text)"),
         Check(D, "ExpectColumnValuesToBeInSet", {"column": "kind", "value_set": list(DOCUMENT_KINDS)}),
-        Check(D, "ExpectColumnValuesToBeBetween", {"column": "year", "min_value": MIN_YEAR, "max_value": y1}),
+        Check(D, "ExpectColumnValuesToBeBetween", {"column": "year", "min_value": MIN_YEAR, "max_value": y1},
+              where=PUBLISHED),
         Check(D, "ExpectColumnValuesToBeBetween",
-              {"column": "target_year", "min_value": MIN_YEAR, "max_value": y1}),
+              {"column": "target_year", "min_value": MIN_YEAR, "max_value": y1}, where=PUBLISHED),
         Check(D, "ExpectColumnValuesToBeInSet", {"column": "region_code", "value_set": adcodes},
               note="codes from seeds/regions.csv (NULL allowed: not in the gazetteer, or ambiguous)"),
         Check(D, "ExpectColumnValuesToBeInSet", {"column": "content_hash_matches_text", "value_set": [True]},
               blocking=False, note="content_hash == sha256(text)"),
         Check(D, "ExpectColumnValuesToBeBetween", {"column": "fact_count", "min_value": 1},
-              blocking=False, note="warn: a document without any fact"),
+              blocking=False, where=PUBLISHED, note="warn: a published document without any fact"),
         # raw.sentences
         Check(S, "ExpectColumnValuesToNotBeNull", {"column": "document_id"}),
         Check(S, "ExpectColumnValuesToNotBeNull", {"column": "sentence_no"}),
@@ -289,20 +338,26 @@ def raw_suite(seeds_dir: Path | None = None) -> SuiteSpec:
               note="codes from seeds/indicators.csv (NULL allowed: unknown indicator)"),
         Check(F, "ExpectColumnValuesToBeInSet", {"column": "region_code", "value_set": adcodes},
               note="codes from seeds/regions.csv (NULL allowed: ambiguous name)"),
-        Check(F, "ExpectColumnValuesToBeBetween", {"column": "year", "min_value": MIN_YEAR, "max_value": y1}),
+        Check(F, "ExpectColumnValuesToBeBetween", {"column": "year", "min_value": MIN_YEAR, "max_value": y1},
+              where=PUBLISHED),
         Check(F, "ExpectColumnValuesToBeBetween", {"column": "period_start_month", "min_value": 1, "max_value": 12}),
         Check(F, "ExpectColumnValuesToBeBetween", {"column": "period_end_month", "min_value": 1, "max_value": 12}),
         Check(F, "ExpectColumnValuesToBeInSet", {"column": "comparator", "value_set": list(COMPARATORS)}),
-        Check(F, "ExpectColumnValuesToBeBetween", {"column": "rank", "min_value": 1}),
+        Check(F, "ExpectColumnValuesToBeBetween", {"column": "rank", "min_value": 1}, where=PUBLISHED),
         Check(F, "ExpectColumnValuesToBeInSet", {"column": "rank_direction", "value_set": list(RANK_DIRECTIONS)}),
         Check(F, "ExpectColumnValuesToNotBeNull", {"column": "evidence"}),
         *_offset_checks(F, "evidence_matches_text", "evidence == document text[char_start:char_end]"),
         # warnings
-        Check(F, "ExpectColumnValuesToNotBeNull", {"column": "year"}, blocking=False,
+        Check(F, "ExpectColumnValuesToNotBeNull", {"column": "year"}, blocking=False, where=PUBLISHED,
               note="warn: the year of a fact could not be told; it stays in raw and leaves the marts"),
         Check(F, "ExpectColumnValuesToBeBetween", {"column": "value", "min_value": -100, "max_value": 1000},
-              blocking=False, where=("measure", "==", "growth_pct"),
+              blocking=False, where=(PUBLISHED, ("measure", "==", "growth_pct")),
               note="warn: implausible growth rate"),
+        # systemic: too much of the run quarantined (a broken reader, the wrong folder)
+        Check(QUARANTINE, "ExpectColumnMeanToBeBetween",
+              {"column": "quarantined", "min_value": 0, "max_value": max_share},
+              label=f"share quarantined (at most {max_share:g})",
+              note=f"at most {max_share:.0%} of the run's documents and files quarantined (GWR_QUARANTINE_MAX_SHARE)"),
     ]
     return SuiteSpec(
         name="raw",
@@ -311,6 +366,8 @@ def raw_suite(seeds_dir: Path | None = None) -> SuiteSpec:
             TableSpec(S, index_columns=("document_id", "sentence_no"), sql=sentences_sql),
             TableSpec(F, index_columns=("fact_id", "document_id"), finite_columns=("value", "value_high"),
                       sql=facts_sql(F, ("value", "value_high"))),
+            # written by the flow before the checks; a raw layer checked on its own has none
+            TableSpec(QUARANTINE, sql=quarantine_share_sql, run_scoped=True, optional=True),
         ],
         checks=checks,
         prepare=prepare_raw,

@@ -82,7 +82,7 @@ def _read_tables(db_path: Path, spec: SuiteSpec, run_id: str) -> tuple[dict[str,
             existing.setdefault(f"{schema}.{table}", []).append(column)
         for t in spec.tables:
             if t.name not in existing:
-                if t.validate:
+                if t.validate and not t.optional:
                     results.append(
                         CheckResult(
                             run_id=run_id, suite=spec.name, table_name=t.name,
@@ -92,7 +92,7 @@ def _read_tables(db_path: Path, spec: SuiteSpec, run_id: str) -> tuple[dict[str,
                     )
                 continue
             sql = t.sql(existing) if t.sql else _select_sql(t, existing[t.name])
-            frames[t.name] = con.execute(sql).df()
+            frames[t.name] = con.execute(sql, [run_id] if t.run_scoped else None).df()
     finally:
         con.close()
     return frames, results

@@ -4,6 +4,8 @@ The tables themselves are defined in contracts.tables (the one home of their col
 
 ops.runs           one row per refresh run (state running → succeeded | failed)
 ops.ingest_errors  one row per input file that could not be parsed (the run goes on without it)
+ops.quarantined_documents  everything the run leaves out of the marts: each quarantined document
+                   and each file no document came out of, with the reason and what would fix it
 ops.dq_results     one row per expectation evaluated (written by expectations.runner)
 ops.source_files   one row per source ever ingested: the state of incremental refresh
 ops.http_cache     one row per URL source: its validators and where its body is cached
@@ -22,6 +24,7 @@ import duckdb
 
 from contracts import tables as contract
 from contracts.tables import STATE_TABLES, columns, utcnow
+from contracts.warehouse import table_exists
 from ingestion.records import IngestError
 
 RUN_COLUMNS = columns(contract.runs)
@@ -95,6 +98,31 @@ def insert_ingest_errors(
             "INSERT INTO ops.ingest_errors (run_id, file, reason, \"at\") VALUES (?, ?, ?, ?)", rows
         )
     return len(rows)
+
+
+def record_quarantine(
+    con: duckdb.DuckDBPyConnection, run_id: str, errors: Iterable[IngestError]
+) -> int:
+    """List this run's quarantine in ops.quarantined_documents: every live document triage held
+    back (raw.documents.quarantine_reason; an unchanged one is listed again, as it is still out of
+    the marts) and every file no document came out of (`errors`). Returns the rows written."""
+    ensure_schema(con)
+    now = utcnow()
+    con.execute("DELETE FROM ops.quarantined_documents WHERE run_id = ?", [run_id])
+    rows = [(run_id, None, e.file, e.reason, e.fix, now) for e in errors]
+    if rows:
+        con.executemany(
+            'INSERT INTO ops.quarantined_documents (run_id, document_id, source, reason, fix, "at") '
+            "VALUES (?, ?, ?, ?, ?, ?)", rows,
+        )
+    if table_exists(con, "raw", "documents"):
+        con.execute(
+            'INSERT INTO ops.quarantined_documents (run_id, document_id, source, reason, fix, "at") '
+            "SELECT ?, document_id, source_path, quarantine_reason, quarantine_fix, ? FROM raw.documents "
+            "WHERE quarantine_reason IS NOT NULL AND removed_at IS NULL", [run_id, now],
+        )
+    return int(con.execute("SELECT count(*) FROM ops.quarantined_documents WHERE run_id = ?",
+                           [run_id]).fetchone()[0])
 
 
 def _upsert(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...], rows: list[dict]) -> int:
@@ -184,7 +212,7 @@ def success_message(run: RunRow, checks: list, mart_rows: dict[str, int], build_
     """The ops.runs message of a successful run."""
     return (
         f"{run.documents_parsed} documents parsed ({run.files_unchanged} files unchanged, "
-        f"{run.documents_removed} documents removed), {run.facts} facts, "
+        f"{run.documents_removed} documents removed), {run.facts} facts, {run.errors} quarantined, "
         + ("build skipped (nothing changed); " if build_skipped else
            f"{sum(c.passed for c in checks)} checks passed, "
            f"{sum(c.failed for c in checks)} failed; ")

@@ -1,9 +1,14 @@
 """The Prefect 3 flow `refresh`: reports in, checked warehouse out.
 
-    discover → fetch_http → read_and_extract → load_raw → check_raw → dbt_build → check_marts → publish
+    discover → fetch_http → read_and_extract → load_raw → list_quarantined → check_raw → dbt_build
+    → check_marts → publish
 
 Every write goes to the run's build file (flows/publish.py); the published warehouse changes only
-at `publish`, in one atomic rename. The stages are the tasks of flows/tasks.py. Incremental: only
+at `publish`, in one atomic rename. A document that cannot be published (no region, no prose, over
+its parse budget…) or a file that cannot be read is quarantined on its own: listed in
+ops.quarantined_documents with its reason and fix, kept in raw, left out of the marts; the run
+fails for what is systemic only (a broken contract, a dbt error, more than
+GWR_QUARANTINE_MAX_SHARE of the run quarantined). The stages are the tasks of flows/tasks.py. Incremental: only
 new and changed sources are parsed, and when nothing changed dbt and the checks are skipped
 (flows/fingerprint.py). A blocking check failure raises QualityGateError; any failure records the
 run as `failed` on top of the unchanged published warehouse. Two refreshes never run at once
@@ -25,7 +30,8 @@ from flows.fingerprint import KEY as FINGERPRINT, has_marts, models_fingerprint,
 from flows.publish import RefreshLocked, clean_stale_builds, record_failed_run, refresh_lock, start_build
 from flows.summary import CheckSummary, RefreshSummary
 from flows.tasks import (
-    check_marts, check_raw, dbt_build, discover, fetch_http, load_raw, logger, publish, read_and_extract,
+    check_marts, check_raw, dbt_build, discover, fetch_http, list_quarantined, load_raw, logger, publish,
+    read_and_extract,
 )
 from ingestion.parse_stage import MESSAGE_LIMIT
 from ingestion.sources.fetch import FetchProgress
@@ -93,6 +99,9 @@ def refresh(
             with timed("load"):
                 raw_rows = load_raw(build_db, batch, run.run_id)
             run.documents_removed = int(raw_rows.get("removed", 0))
+            with timed("load"):
+                quarantined = list_quarantined(build_db, run.run_id, batch.errors)
+            run.errors = len(quarantined)  # documents and files left out of the marts
             fingerprint = models_fingerprint(settings.dbt_project_dir)
             build_skipped = (not batch.changed and stored_fingerprint(build_db) == fingerprint
                              and has_marts(build_db))
@@ -137,7 +146,7 @@ def refresh(
         seconds=time.monotonic() - t0, files_unchanged=batch.unchanged,
         files_parsed=len(batch.parsed_sources), documents_removed=run.documents_removed,
         documents_total=documents_total, full=batch.full, full_reason=batch.full_reason,
-        build_skipped=build_skipped, stage_seconds=seconds,
+        build_skipped=build_skipped, stage_seconds=seconds, quarantined=quarantined,
     )
 
 

@@ -45,6 +45,17 @@ class RefreshSummary:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     dbt_by_type: dict[str, int] = field(default_factory=dict)
     """dbt nodes per resource type (seed, model, test, unit_test)."""
+    quarantined: list[dict[str, Any]] = field(default_factory=list)
+    """What the run left out of the marts (ops.quarantined_documents): source, document_id (None
+    for a file no document came out of), reason, fix."""
+
+    @property
+    def quarantined_documents(self) -> int:
+        return sum(1 for q in self.quarantined if q.get("document_id"))
+
+    @property
+    def quarantined_files(self) -> int:
+        return len(self.quarantined) - self.quarantined_documents
 
     @property
     def checks_passed(self) -> int:

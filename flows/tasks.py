@@ -21,6 +21,7 @@ from flows.dbt import DbtBuildResult, run_dbt_build
 from flows.publish import publish as publish_file
 from flows.summary import CheckSummary
 from ingestion.parse_stage import ParseBatch, parse_sources
+from ingestion.records import IngestError
 from ingestion.sources.discover import NoInputError, Source
 from ingestion.sources.fetch import FetchBatch, FetchProgress, HttpOptions, fetch_sources
 
@@ -122,6 +123,25 @@ def load_raw(build_db: Path, batch: ParseBatch, run_id: str) -> dict[str, int]:
     gc.collect()  # drop any pooled SQLAlchemy/DuckDB connection before the next writer opens the file
     logger().info("loaded raw: %s", counts)
     return counts
+
+
+@task(name="list_quarantined", **TASK_OPTIONS)
+def list_quarantined(build_db: Path, run_id: str, errors: list[IngestError]) -> list[dict[str, Any]]:
+    """Write this run's quarantine list (ops.quarantined_documents: the documents triage held back,
+    which stay in raw and leave the marts, and the files no document came out of) and return it."""
+    import duckdb
+
+    from contracts.warehouse import quarantine_list
+
+    ops.with_ops(build_db, lambda con: ops.record_quarantine(con, run_id, errors))
+    con = duckdb.connect(str(build_db), read_only=True)
+    try:
+        rows = quarantine_list(con, run_id)
+    finally:
+        con.close()
+    docs = sum(1 for r in rows if r["document_id"])
+    logger().info("quarantined: %d document(s), %d file(s)", docs, len(rows) - docs)
+    return rows
 
 
 def _check(stage: str, build_db: Path, run_id: str, docs_dir: Path | None, **kwargs: Any) -> CheckSummary:

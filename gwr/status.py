@@ -3,7 +3,8 @@
 Reads the published file through the sandboxed read-only connection of gwr.sql (nothing is
 written, not even the refresh lock file) and reports: whether a refresh is running now, the last
 runs (ops.runs), the rows per mart, the data-quality checks of the latest run with the failing
-ones (ops.dq_results) and the files it quarantined (ops.ingest_errors).
+ones (ops.dq_results) and what it quarantined, with the reason and the fix
+(ops.quarantined_documents: documents left out of the marts, files that could not be read).
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from contracts.settings import WarehousePaths
-from contracts.warehouse import row_counts, table_exists
+from contracts.warehouse import quarantine_list, row_counts, table_exists
 from gwr.sql import connect_sandboxed, query_rows
-from gwr.table import format_table, truncate
+from gwr.table import format_table, truncate, wrap
 
 
 LAST_RUNS = 5
-MAX_LISTED = 5  # failing checks / quarantined files listed before "... and N more"
+MAX_LISTED = 5  # failing checks listed before "... and N more"
+MAX_QUARANTINED = 20  # quarantined documents and files listed before "... and N more"
 
 
 def refresh_running(lock_path: Path) -> str | None:
@@ -103,14 +105,7 @@ def collect(db_path: Path) -> dict[str, Any]:
                     [run_id],
                 )
         info["checks"] = checks
-        info["quarantined"] = (
-            query_rows(
-                con,
-                'SELECT file, reason, "at" FROM ops.ingest_errors WHERE run_id = ? ORDER BY file',
-                [latest],
-            )
-            if latest and table_exists(con, "ops", "ingest_errors") else []
-        )
+        info["quarantined"] = quarantine_list(con, latest)
     finally:
         con.close()
     return info
@@ -128,6 +123,12 @@ def _duration(a, b) -> str:
     if isinstance(a, dt.datetime) and isinstance(b, dt.datetime):
         return f"{(b - a).total_seconds():.0f} s"
     return "-"
+
+
+def _indented(text: str, width: int, first: str, rest: str) -> list[str]:
+    """`text` wrapped to `width` columns, its first line indented by `first`, the others by `rest`."""
+    pieces = wrap(text, max(20, width - len(rest)))
+    return [(first if i == 0 else rest) + p for i, p in enumerate(pieces)]
 
 
 def render_text(info: dict[str, Any], width: int = 100) -> str:
@@ -181,13 +182,20 @@ def render_text(info: dict[str, Any], width: int = 100) -> str:
     q = info["quarantined"]
     lines.append("")
     if not q:
-        lines.append("quarantined files (latest run): none")
+        lines.append("quarantined (latest run): none")
     else:
-        lines.append(f"quarantined files (latest run): {len(q)}")
-        for e in q[:MAX_LISTED]:
-            lines.append(truncate(f"  {e['file']}: {e['reason']}", width))
-        if len(q) > MAX_LISTED:
-            lines.append(f"  ... and {len(q) - MAX_LISTED} more (select * from ops.ingest_errors)")
+        docs = sum(1 for e in q if e["document_id"])
+        lines.append(f"quarantined (latest run): {docs} document(s) kept out of the marts, "
+                     f"{len(q) - docs} unreadable file(s)")
+        for e in q[:MAX_QUARANTINED]:
+            name = e["source"] if "://" in e["source"] else Path(e["source"]).name
+            if e["document_id"] and "#" in e["document_id"]:  # one report of a file holding several
+                name += f" ({e['document_id']})"
+            lines += _indented(f"{name}: {e['reason']}", width, "  ", "      ")
+            if e["fix"]:
+                lines += _indented(f"fix: {e['fix']}", width, "    ", "      ")
+        if len(q) > MAX_QUARANTINED:
+            lines.append(f"  ... and {len(q) - MAX_QUARANTINED} more (select * from ops.quarantined_documents)")
     if info["data_docs"]:
         lines.append(f"Data Docs: {info['data_docs']}")
     return "\n".join(lines)

@@ -14,7 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from contracts import settings
-from ingestion.records import ParsedDocument
+from ingestion.records import FILE_FIX, ParsedDocument
+
+PARSER_BUG_FIX = ("a parser bug: report it with the file; the file is parsed again by itself once the "
+                  "extractor changes")
 
 
 @dataclass
@@ -23,6 +26,7 @@ class ParseOutcome:
     documents: list[ParsedDocument]
     error: str | None = None  # the reason in plain words when the file was not usable
     job: "ParseJob | None" = None  # what was asked, when a ParseJob was given
+    fix: str = FILE_FIX  # what would make it usable, when it was not
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,7 @@ class ParseJob:
     overrides: tuple[tuple[str, Any], ...] = ()
     source_path: str | None = None  # recorded as raw.documents.source_path (a URL for a page)
     max_bytes: int | None = None
+    budget_seconds: float | None = None  # per document (GWR_PARSE_BUDGET); longer is quarantined
 
 
 def parse_one(item: Path | ParseJob) -> ParseOutcome:
@@ -45,12 +50,14 @@ def parse_one(item: Path | ParseJob) -> ParseOutcome:
     try:
         if job is None:
             return ParseOutcome(path, parse_path(path))
-        docs = parse_path(path, dict(job.overrides), max_bytes=job.max_bytes, source_path=job.source_path)
+        docs = parse_path(path, dict(job.overrides), max_bytes=job.max_bytes, source_path=job.source_path,
+                          budget_seconds=job.budget_seconds)
         return ParseOutcome(path, docs, job=job)
     except UnreadableFile as exc:
-        return ParseOutcome(path, [], exc.reason, job=job)
+        return ParseOutcome(path, [], exc.reason, job=job, fix=exc.fix)
     except Exception as exc:  # a parser bug must not lose the other files
-        return ParseOutcome(path, [], f"the parser failed on it: {type(exc).__name__}: {exc}", job=job)
+        return ParseOutcome(path, [], f"the parser failed on it: {type(exc).__name__}: {exc}", job=job,
+                            fix=PARSER_BUG_FIX)
 
 
 def _warm() -> None:

@@ -74,13 +74,16 @@ def parse_sources(
     keep: list[str] | None = None,
     workers: int | None = None,
     log: logging.Logger | logging.LoggerAdapter | None = None,
+    budget_seconds: float | None = None,
 ) -> ParseBatch:
     """Plan against the build file's state, parse the changed and new sources, spool them.
 
     `sources`: Sources (or plain paths); `keep`: keys of sources that could not be fetched this
-    time, whose documents stay as they are. Raises NoInputError when nothing could be parsed and
-    nothing parsed before is still there.
+    time, whose documents stay as they are; `budget_seconds`: what one document may take to parse
+    (default GWR_PARSE_BUDGET), longer is quarantined. Raises NoInputError when nothing could be
+    parsed and nothing parsed before is still there.
     """
+    from contracts.settings import parse_budget
     from ingestion import EXTRACTOR_VERSION
     from ingestion.batch import ParseJob, parse_files
     from ingestion.loading.spool import DocumentSpool
@@ -100,13 +103,14 @@ def parse_sources(
         removed_sources=list(plan.removed), unchanged=len(plan.unchanged),
     )
     batch.errors.extend(plan.carried_errors)
+    budget = parse_budget() if budget_seconds is None else budget_seconds
     jobs = [
-        ParseJob(Path(ps.source.path), tuple(ps.source.overrides), ps.source.key, max_bytes)
+        ParseJob(Path(ps.source.path), tuple(ps.source.overrides), ps.source.key, max_bytes, budget)
         for ps in plan.to_parse
     ]
     hashes = {ps.source.key: ps.file_hash for ps in plan.to_parse}
     counts: dict[str, int] = {}
-    errors: dict[str, str] = {}
+    errors: dict[str, IngestError] = {}
     for out in parse_files(jobs, workers=workers):
         key = out.job.source_path if out.job else str(out.path)
         batch.parsed_sources.append(key)
@@ -114,8 +118,8 @@ def parse_sources(
         if reason:
             reason = reason[:MESSAGE_LIMIT]
             log.warning("quarantined %s: %s", key, reason)
-            errors[key] = reason
-            batch.errors.append(IngestError(key, reason, utcnow()))
+            errors[key] = IngestError(key, reason, utcnow(), out.fix)
+            batch.errors.append(errors[key])
             continue
         for d in out.documents:
             d.document.source_hash = hashes.get(key)

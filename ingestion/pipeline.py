@@ -64,7 +64,8 @@ def parse_text(
         except OverBudget:
             facts = []
             verdict = Quarantine(f"parsing took longer than its budget of {budget_seconds:g} s",
-                                 "raise GWR_PARSE_BUDGET, or leave the file out if it is not a report")
+                                 "raise GWR_PARSE_BUDGET and refresh with --full (an unchanged file is not parsed "
+                                 "again otherwise), or leave the file out if it is not a report")
         doc.region_code = attach_codes(meta.region, view.text, facts)
         if verdict is not None:
             doc.quarantine_reason, doc.quarantine_fix = verdict.reason, verdict.fix

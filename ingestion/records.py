@@ -83,7 +83,7 @@ class DocumentRecord:
     published_date: dt.date | None = None
     title: str | None = None
     script: str | None = None  # simplified | traditional | garbled
-    region_source: str | None = None  # issuer | mentions | source name | manifest
+    region_source: str | None = None  # title | issuer | mentions | source name | manifest
     region_code: str | None = None  # adcode of the region (ingestion/parse/codes.py)
     quarantine_reason: str | None = None  # why it is not published (ingestion/parse/triage.py)
     quarantine_fix: str | None = None  # what would fix it
@@ -116,10 +116,17 @@ class ParsedDocument:
     facts: list[FactRecord] = field(default_factory=list)
 
 
+FILE_FIX = ("replace it with a readable copy of the report (text, HTML, Word .docx or a PDF with a "
+            "text layer), or leave it out of the sources")
+"""What fixes a file no document came out of, unless its reason knows better."""
+
+
 @dataclass(frozen=True)
 class IngestError:
-    """A source that could not be ingested: its path or URL, why in plain words, and when."""
+    """A source that could not be ingested: its path or URL, why in plain words, when, and what
+    would make it usable."""
 
     file: str
     reason: str
     at: dt.datetime
+    fix: str = FILE_FIX

@@ -54,12 +54,11 @@ def split_sentences(text: str) -> list[Span]:
 
 
 def _add(text: str, start: int, end: int, spans: list[Span]) -> None:
-    piece = text[start:end]
-    stripped = piece.strip()
-    if not stripped:
+    piece = text[start:end].lstrip()
+    if not piece:
         return
-    start += len(piece) - len(piece.lstrip())
-    end = start + len(stripped)
+    start = end - len(piece)
+    end = start + len(piece.rstrip())
     while end - start > MAX_SENTENCE:
         cut = text.rfind(";", start + MAX_SENTENCE // 4, start + MAX_SENTENCE)
         if cut < 0:

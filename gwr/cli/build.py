@@ -43,7 +43,7 @@ def _quiet_prefect() -> None:
 @max_bytes_option
 @click.option(
     "--strict", is_flag=True,
-    help="Exit with status 3 when any file was quarantined (the run still publishes).",
+    help="Exit with status 3 when any document or file was quarantined (the run still publishes).",
 )
 @json_option("the summary")
 def refresh(
@@ -57,14 +57,22 @@ def refresh(
     check it (Great Expectations), build staging and marts (dbt), check the marts, then publish.
     When nothing changed, dbt and the checks are skipped. All work happens on a private copy; the
     warehouse file other people read is replaced in one atomic step only if nothing blocking
-    failed. A file that cannot be used (empty, binary, undecodable, too big, …) is quarantined:
-    listed in the summary and in ops.ingest_errors, and the run goes on. Every run, failed or not,
-    is recorded in ops.runs.
+    failed.
 
-    Prints the documents parsed, the rows per mart, the checks passed and failed, and where the
-    Data Docs (the HTML report of the checks) are. Exit status: 0 when the run published, 1 on
-    failure (nothing published), 2 when another refresh is running, 3 with --strict when a file
-    was quarantined (published all the same).
+    One odd document never stops the run: a file that cannot be read (empty, binary, undecodable,
+    too big, …) or a document that cannot be published (no region, year or kind found, no readable
+    prose, implausible figures, over its parse budget GWR_PARSE_BUDGET) is quarantined: listed with
+    its reason and fix in the summary and in ops.quarantined_documents, kept in the raw layer, left
+    out of the marts, and the run goes on. It comes back by itself at the refresh after its cause
+    is fixed (say a manifest entry giving its region). The run fails only for what is systemic: a
+    broken contract, a dbt error, or more than GWR_QUARANTINE_MAX_SHARE (default 0.5) of its
+    documents quarantined. Every run, failed or not, is recorded in ops.runs.
+
+    Prints the documents parsed, the quarantined ones, the rows per mart, the checks passed and
+    failed, and where the Data Docs (the HTML report of the checks) are. Exit status: 0 when the
+    run published, 1 on failure (nothing published), 2 when another refresh is running (or a bad
+    option or setting), 3 with --strict when a document or file was quarantined (published all
+    the same).
     """
     from contracts.settings import load_settings
     from flows.publish import RefreshLocked, refresh_lock
@@ -101,10 +109,10 @@ def refresh(
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2, default=str))
     else:
         click.echo(render_summary(summary))
-    if strict and summary.ingest_errors:
+    if strict and summary.quarantined:
         click.echo(
-            f"gwr refresh --strict: {len(summary.ingest_errors)} file(s) quarantined "
-            "(see ops.ingest_errors)", err=True,
+            f"gwr refresh --strict: {summary.quarantined_documents} document(s) and "
+            f"{summary.quarantined_files} file(s) quarantined (see ops.quarantined_documents)", err=True,
         )
         sys.exit(3)
 

@@ -39,7 +39,7 @@ def sql_cmd(query: str | None, db: str | None, fmt: str) -> None:
 
     The tables: marts.fct_targets, fct_actuals, fct_rankings, fct_target_attainment,
     dim_region, dim_indicator, dim_document; raw.documents/sentences/facts; ops.runs,
-    ops.dq_results, ops.ingest_errors (see README.md).
+    ops.dq_results, ops.quarantined_documents, ops.ingest_errors (see README.md).
 
     Without QUERY, opens a prompt (type queries ending with ';', .help for help, .quit to
     leave); with input piped in (gwr sql < queries.sql) it runs the queries one after another.
@@ -86,8 +86,10 @@ def status_cmd(db: str | None, as_json: bool) -> None:
     """Show the state of the warehouse on one screen.
 
     Whether a refresh is running now, the last runs (when, how long, state, documents, facts,
-    files quarantined), the rows in each mart, the data-quality checks of the latest run with
-    any that failed (and on which rows), and the files that run could not parse. Reads only.
+    how many quarantined), the rows in each mart, the data-quality checks of the latest run with
+    any that failed (and on which rows), and what that run quarantined: each document it left out
+    of the marts and each file it could not read, with the reason and what would fix it.
+    Reads only.
     """
     from gwr.status import collect, render_text
 
@@ -119,9 +121,9 @@ def report_cmd(db: str | None, out: Path) -> None:
                          headline indicators and a table you can sort and filter by province,
                          region, indicator and year; hover or click any number to see the
                          sentence of the report it comes from
-    DIR/quality.html     data quality: checks per stage and the rows that failed, quarantined
-                         files, facts per document, facts without a region code, unknown
-                         indicator names, run history
+    DIR/quality.html     data quality: checks per stage and the rows that failed, what the
+                         latest run quarantined (reasons, fixes), facts per document, facts
+                         without a region code, unknown indicator names, run history
     DIR/documents/       one page per report: its full text with every fact highlighted where
                          it was read and the list of its facts; every number on the other pages
                          links to its place here

@@ -21,11 +21,9 @@ def render_summary(s: Any) -> str:
                       else "incremental, only new and changed sources parsed"),
         f"  documents: {s.documents} parsed from {s.files_parsed} of {s.files_seen} "
         f"file(s), {s.facts} facts; {s.files_unchanged} file(s) unchanged, "
-        f"{s.documents_removed} document(s) removed; {s.documents_total} in the warehouse"
-        + (f"; {len(s.ingest_errors)} file(s) quarantined" if s.ingest_errors else ""),
+        f"{s.documents_removed} document(s) removed; {s.documents_total} in the warehouse",
     ]
-    for e in s.ingest_errors:
-        lines.append(f"    quarantined {e['file']}: {e['reason']}")
+    lines += quarantine_lines(s.quarantined)
     if s.mart_rows:
         lines.append("  rows per mart:")
         lines += format_table(["", ""], [[f"marts.{k}", str(n)] for k, n in sorted(s.mart_rows.items())],
@@ -45,6 +43,23 @@ def render_summary(s: Any) -> str:
     if s.stage_seconds:
         lines.append("  seconds by stage: " + ", ".join(f"{k} {v:.1f}" for k, v in s.stage_seconds.items()))
     return "\n".join(lines)
+
+
+def quarantine_lines(quarantined: list[dict[str, Any]], indent: str = "  ") -> list[str]:
+    """The run's quarantine list: each document or file left out of the marts, why, and the fix."""
+    if not quarantined:
+        return [f"{indent}quarantined: none"]
+    docs = sum(1 for q in quarantined if q.get("document_id"))
+    out = [f"{indent}quarantined: {docs} document(s), {len(quarantined) - docs} unreadable file(s); "
+           "kept out of the marts (ops.quarantined_documents):"]
+    for q in quarantined:
+        what = q["source"]
+        if q.get("document_id") and "#" in q["document_id"]:  # one report of a file holding several
+            what += f" ({q['document_id']})"
+        out.append(f"{indent}  quarantined {what}: {q['reason']}")
+        if q.get("fix"):
+            out.append(f"{indent}    fix: {q['fix']}")
+    return out
 
 
 def dbt_line(by_type: dict[str, int], by_status: dict[str, int]) -> str:

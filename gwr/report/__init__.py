@@ -6,7 +6,8 @@ Pages written to `out_dir`:
 
     index.html        overview and links
     quality.html      data quality: checks per stage with the failures and the rows they failed on
-                      (ops.dq_results.unexpected_sample), quarantined files (ops.ingest_errors),
+                      (ops.dq_results.unexpected_sample), what the latest run quarantined with the
+                      reason and fix (ops.quarantined_documents),
                       facts per document (marts.dim_document), the most frequent indicator names
                       not in the dictionary (raw.facts), the run history (ops.runs)
     attainment.html   targets beside the latest actuals (marts.fct_target_attainment): one

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from contracts.warehouse import row_counts, table_exists
+from contracts.warehouse import quarantine_list, row_counts, table_exists
 from gwr.sql import connect_sandboxed, query_rows
 from gwr.status import latest_checked_run
 
@@ -69,7 +69,7 @@ def read(db_path: Path) -> dict[str, Any]:
     con = connect_sandboxed(db_path)
     try:
         has = {f"{s}.{t}": table_exists(con, s, t) for s, t in [
-            ("ops", "runs"), ("ops", "dq_results"), ("ops", "ingest_errors"), ("raw", "facts"),
+            ("ops", "runs"), ("ops", "dq_results"), ("raw", "facts"),
             ("marts", "dim_document"), ("marts", "fct_target_attainment"), ("marts", "dim_region"),
             ("marts", "dim_indicator"), ("marts", "fct_rankings"),
         ]}
@@ -89,7 +89,8 @@ def read(db_path: Path) -> dict[str, Any]:
                     "ORDER BY success, blocking DESC, suite DESC, table_name, expectation, column_name",
                     [run_id],
                 )
-        d["ingest_errors"] = rows("ops.ingest_errors", 'SELECT * FROM ops.ingest_errors ORDER BY "at" DESC, file')
+        d["quarantine_run"] = d["runs"][0]["run_id"] if d["runs"] else None
+        d["quarantined"] = quarantine_list(con, d["quarantine_run"])
         d["documents"] = rows(
             "marts.dim_document", "SELECT * EXCLUDE (content_hash) FROM marts.dim_document ORDER BY document_id")
         d["unknown"] = rows("raw.facts", UNKNOWN_SQL, [UNKNOWN_TOP])

@@ -114,7 +114,7 @@ def quality_page(d: dict, data_docs: bool) -> str:
         "quality.html.j2", "Data quality", checks=checks, failed=[c for c in checks if not c["success"]],
         stages=stages, checks_run=d["checks_run"], data_docs=data_docs,
         run=next((r for r in d["runs"] if r["run_id"] == d["checks_run"]), None),
-        ingest_errors=d["ingest_errors"], documents=[(doc, doc_bar(doc, scale)) for doc in docs],
+        quarantined=d["quarantined"], quarantine_run=d["quarantine_run"], documents=[(doc, doc_bar(doc, scale)) for doc in docs],
         unknown=d["unknown"], unknown_total=d["unknown_total"], runs=d["runs"],
         uncoded=d.get("uncoded", []), coded=(d.get("coded") or [{"facts": 0, "coded": 0}])[0],
     )
@@ -131,7 +131,7 @@ def index_page(d: dict, db_path: Path, data_docs: bool, n_charts: int) -> str:
         met=sum(1 for r in d["attainment"] if r["is_met"]),
         judged=sum(1 for r in d["attainment"] if r["is_met"] is not None),
         failed=sum(1 for c in d["checks"] if not c["success"]),
-        quarantined=len(d["ingest_errors"]), n_charts=n_charts, data_docs=data_docs, marts=d["marts"],
+        quarantined=len(d["quarantined"]), n_charts=n_charts, data_docs=data_docs, marts=d["marts"],
         doc_list=d["documents"],
     )
 

@@ -75,6 +75,7 @@ def extract_facts(doc_id: str, view: TextView, sentences: list[Span], meta: DocM
     state = DocState.start(meta, doc_id, R)
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     facts: list[FactRecord] = []
+    last_named: tuple[int, Mention] | None = None  # (line, indicator) the last sentence named last
     for no, sp in enumerate(sentences):
         if deadline is not None and no % BUDGET_CHECK_EVERY == 0 and time.monotonic() > deadline:
             raise OverBudget(f"{doc_id}: extraction passed its deadline at sentence {no} of {len(sentences)}")
@@ -93,6 +94,9 @@ def extract_facts(doc_id: str, view: TextView, sentences: list[Span], meta: DocM
         mentions = indicator_mentions(s, R)
         if not mentions and state.heading and state.heading[0] == line_no:
             mentions = _heading_subject(s, state, R)
+        if not mentions and last_named is not None and last_named[0] == line_no and R.carried_subject_re.match(s):
+            h = last_named[1]  # 。总量居全省第六位: the indicator of the sentence before
+            mentions = [Mention(0, 0, h.raw, h.codes, h.single)]
         sent = read_sentence(s, sp.start, no, line_no, mentions, find_numbers(s, R), state, R)
         drafts: list[Draft] = league_tables(sent, state, R)
         drafts += figures(sent, state, R)
@@ -102,6 +106,7 @@ def extract_facts(doc_id: str, view: TextView, sentences: list[Span], meta: DocM
         drafts += qualitative_targets(sent, state, R)
         if mentions:
             state.topic = mentions[-1]
+            last_named = (line_no, mentions[-1])
         if state.review_line == line_no:
             # a paragraph looking back over five years: only figures it dates (截至2016年末, 由2015年的…
             # 到2020年的…) are facts; the others are sums and averages of the period

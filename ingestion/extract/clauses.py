@@ -29,7 +29,7 @@ def clause_bounds(s: str, pos: int, separators: frozenset[str] = CLAUSE_SEPARATO
     return a, b
 
 
-_RANK_FRAGMENT = re.compile(r"\d+(?:\.\d+)?(?:%|[万亿]?[\u4e00-\u9fff]?)")
+_RANK_FRAGMENT = re.compile(r"\d+(?:\.\d+)?\s*(?:%|[万亿]?[\u4e00-\u9fff]?)")
 _SHORT_PAREN = re.compile(r"\([^()]{0,12}\)")
 _NOT_WORD = re.compile(rf"[^{CJK}A-Za-z]")
 
@@ -40,8 +40,8 @@ def strip_gap(gap: str, R: Rules) -> str:
     gap = R.gap_ignorable_re.sub("", gap)
     gap = R.inline_target_re.sub("", gap)
     gap = R.rank_in_gap_re.sub("", gap)
-    gap = _RANK_FRAGMENT.sub("", gap)
     gap = R.number_re.sub("", gap)
+    gap = _RANK_FRAGMENT.sub("", gap)
     gap = _SHORT_PAREN.sub("", gap)
     for p in R.periods:
         gap = p.rx.sub("", gap)

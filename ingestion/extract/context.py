@@ -23,10 +23,10 @@ class DocState:
 
     meta: DocMeta
     doc_id: str
-    plan_res: list[re.Pattern]
-    review_res: list[re.Pattern]
-    horizon_res: list[re.Pattern]
-    target_cue_res: list[re.Pattern]
+    plan_re: re.Pattern  # each a union of the rules' patterns, filled in for this document
+    review_re: re.Pattern
+    horizon_re: re.Pattern
+    target_cue_re: re.Pattern
     in_plan: bool = False
     in_horizon: bool = False  # a five-year outlook: its figures are not this year's targets
     review_line: int = -1  # a paragraph looking back over five years
@@ -44,11 +44,12 @@ class DocState:
         ty = meta.target_year or meta.year or 0
         yr = meta.year or 0
 
-        def fill(p: str) -> re.Pattern:
-            return re.compile(p.replace("{target_year}", str(ty)).replace("{year}", str(yr)))
+        def union(patterns: tuple[str, ...]) -> re.Pattern:
+            return re.compile("|".join(f"(?:{p})" for p in patterns)
+                              .replace("{target_year}", str(ty)).replace("{year}", str(yr)))
 
-        return cls(meta, doc_id, [fill(p) for p in R.plan_start], [fill(p) for p in R.review_start],
-                   [fill(p) for p in R.horizon_start], [fill(p) for p in R.target_cues])
+        return cls(meta, doc_id, union(R.plan_start), union(R.review_start), union(R.horizon_start),
+                   union(R.target_cues))
 
     def enter_line(self, line_no: int) -> None:
         if line_no != self.last_line:
@@ -59,13 +60,13 @@ class DocState:
     def follow_sections(self, s: str, line_no: int) -> None:
         """Move between the review, plan and outlook parts of a report or plan."""
         if self.meta.kind in SECTIONED_KINDS:
-            if any(rx.search(s) for rx in self.horizon_res):
+            if self.horizon_re.search(s):
                 self.in_horizon = True
-            elif any(rx.search(s) for rx in self.plan_res):
+            elif self.plan_re.search(s):
                 self.in_plan, self.in_horizon = True, False
-            elif self.in_plan and any(rx.search(s) for rx in self.review_res):
+            elif self.in_plan and self.review_re.search(s):
                 self.in_plan, self.in_horizon = False, False
-        elif any(rx.search(s) for rx in self.plan_res) and s.rstrip().endswith((":", "是", "为")):
+        elif s.rstrip().endswith((":", "是", "为")) and self.plan_re.search(s):
             self.target_lines_after = line_no
 
     def in_target_part(self, line_no: int) -> bool:
@@ -126,11 +127,8 @@ def read_sentence(s: str, base: int, no: int, line_no: int, mentions: list[Menti
     notice_target = (meta.kind == "progress_notice" and bool(R.notice_target_re.match(s))
                      and period_in(s, R) is None)
     estimate = R.estimate_re.search(s)
-    cue_start = None
-    for rx in state.target_cue_res:
-        m = rx.search(s)
-        if m and (cue_start is None or m.start() < cue_start):
-            cue_start = m.start()
+    cue = state.target_cue_re.search(s)
+    cue_start = cue.start() if cue else None
     return Sentence(s, base, no, line_no, mentions, nums, notice_target,
                     estimate.start() if estimate else None, cue_start, year_marks(s, ref_year(meta), R))
 

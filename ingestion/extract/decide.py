@@ -21,8 +21,8 @@ from ingestion.extract.rules import Rules
 def is_target(sent: Sentence, state: DocState, pos: int, R: Rules, *, inline: bool = False,
               restated: bool = False) -> bool:
     """Is the figure at `pos` of the sentence a target?"""
-    year = sent.year_before(pos)
     target_year = state.meta.target_year
+    year = _dating_year(sent, pos)
     past = year is not None and target_year is not None and year < target_year
     if inline or restated or sent.notice_target:
         return True
@@ -35,9 +35,28 @@ def is_target(sent: Sentence, state: DocState, pos: int, R: Rules, *, inline: bo
     if cue is None or cue > pos:
         return False
     between = sent.s[cue:pos]
-    if sent.period_before(pos, R, lo=cue) is not None or R.actual_in_target_re.search(between):
+    # an actual's cue counts within the figure's own item of the list of goals (…;财政收入保持
+    # 上年水平;社会消费品零售总额增长9.5%左右: 上年 is another item's)
+    item = between[max(between.rfind(";"), between.rfind("；")) + 1 :]
+    if sent.period_before(pos, R, lo=cue) is not None or R.actual_in_target_re.search(item):
         return False
     return not past
+
+
+def _dating_year(sent: Sentence, pos: int) -> int | None:
+    """The year that dates the figure at `pos`: named last before it in the sentence's opening
+    or in the figure's own ;-item. A year inside another item of a list (…;财政收入保持上年水平;
+    社会消费品零售总额增长9.5%左右) dates that item only."""
+    s = sent.s
+    first = min((i for i in (s.find(";"), s.find("；")) if i >= 0), default=len(s))
+    item_start = max(s.rfind(";", 0, pos), s.rfind("；", 0, pos))
+    last = None
+    for y in sent.years:
+        if y.pos >= pos:
+            break
+        if not first <= y.pos < item_start:
+            last = y.year
+    return last
 
 
 def fact_year(kind: str, sent: Sentence, state: DocState, pos: int) -> int | None:
@@ -69,7 +88,9 @@ def fact_period(kind: str, sent: Sentence, state: DocState, pos: int, R: Rules) 
         return (1, 12)
     else:
         current = state.line_period or state.section_period or state.meta.default_period
-    if single_month_at(sent.s[clause_start:pos], R):
+    # 当月 in the figure's clause, or opening its sentence or ;-item (…;8月当月,全市…增长10.8%)
+    item_start = max(sent.s.rfind(";", 0, pos), sent.s.rfind("；", 0, pos), 0)
+    if single_month_at(sent.s[clause_start:pos], R) or single_month_at(sent.s[item_start : min(pos, item_start + OPENING)], R):
         return (current[1], current[1])
     return current
 

@@ -10,7 +10,7 @@ from ingestion.extract.clauses import clause_bounds, strip_gap
 from ingestion.extract.context import DocState, Sentence
 from ingestion.extract.drafts import MAX_GAP, Draft, subject_of
 from ingestion.extract.extra_figures import unknown_figure
-from ingestion.extract.lists import place_figures, respective_subjects
+from ingestion.extract.lists import place_figures, respective_run, respective_subjects, series_of_list
 from ingestion.extract.mentions import Mention, qualifier
 from ingestion.extract.numbers import Num
 from ingestion.extract.regions import regions_before
@@ -28,7 +28,8 @@ def figures(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
             if mention is None:
                 continue  # 累计支出…分别增长: the subject is not an indicator
             if not R.comparison_figure_re.search(s[max(0, num.start - 12) : num.start]):
-                out.extend(_figure(sent, state, i, num, mention, None, s[mention.start : num.end], False, R))
+                out.extend(_figure(sent, state, i, num, mention, None, s[mention.start : num.end], False, R,
+                                   respective=True))
             continue
         mention = subject_of(num.start, mentions)
         # a place right before the number: a per-unit list item (东风农场163.8%)
@@ -46,6 +47,9 @@ def figures(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
             continue  # 增长7.5%(全市11.1%): the wider region's figure, given for comparison
         if not num.is_pct and R.change_before_re.search(s[max(0, num.start - 4) : num.start]):
             continue  # 增加411元: a change, not a level
+        if (not num.is_pct and R.floor_before_re.search(s[max(0, num.start - 4) : num.start])
+                and R.exact_after_re.match(s, num.end)):
+            continue  # 突破6000亿元,达6465亿元: the exact figure follows
         if R.size_class_re.match(s, num.end):
             continue  # 5000万元以上项目: a size class in a name, not a figure
         clause = s[a : clause_bounds(s, num.start)[1]]
@@ -71,7 +75,7 @@ def figures(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
 
 
 def _figure(sent: Sentence, state: DocState, i: int, num: Num, mention: Mention, place: str | None,
-            window: str, inline_target: bool, R: Rules) -> list[Draft]:
+            window: str, inline_target: bool, R: Rules, respective: bool = False) -> list[Draft]:
     s, nums = sent.s, sent.nums
     between = s[mention.end : num.start]
     # which code of a group: figures are dealt out in order ("…分别增长6%和8%"); one figure for a
@@ -80,8 +84,17 @@ def _figure(sent: Sentence, state: DocState, i: int, num: Num, mention: Mention,
     same = [n for n in mention.numbers if n.is_pct == num.is_pct]
     idx = len(same)
     mention.numbers.append(num)
+    in_series = None
     if len(codes) == 1:
         chosen = [codes[0]]
+        run = [] if respective else respective_run(sent, i, R)
+        if run and all(nums[k].is_pct == num.is_pct for k in run) and mention.end <= nums[run[0]].start:
+            # one name, 分别 and several figures: figures of several years or periods, told
+            # apart only by what the sentence says before them (2010年以来,…分别增长14%、12.5%…)
+            series = series_of_list(sent, nums[run[0]].start, len(run), state, R)
+            if series is None:
+                return []
+            in_series = series[run.index(i)]
     else:
         # the next figure of its kind belongs to the same list when no other name comes first
         following = [n for n in nums[i + 1 :] if n.is_pct == num.is_pct and n.start - num.end < 30
@@ -103,5 +116,7 @@ def _figure(sent: Sentence, state: DocState, i: int, num: Num, mention: Mention,
         for region in regions:
             d = draft(sent, state, i, num, mention, code, place, window, inline_target, kind, R, region)
             if d is not None:
+                if in_series is not None:
+                    (d.year, d.period), d.dated = in_series, True
                 out.append(d)
     return out

@@ -31,6 +31,9 @@ def period_marks(text: str, R: Rules) -> list[PeriodMark]:
                 per = p.months
             if per[0] > per[1]:
                 continue
+            if (R.compared_period_re.search(text[max(0, m.start() - 14) : m.start()])
+                    and not R.compared_own_figure_re.match(text, m.end())):
+                continue
             marks.append(PeriodMark(m.start(), m.end(), per))
     return sorted(marks, key=lambda pm: pm.start)
 

@@ -14,7 +14,8 @@ from ingestion.extract.numbers import Num
 from ingestion.extract.rules import Rules
 from ingestion.extract.values import draft
 from ingestion.parse import places
-from ingestion.parse.region import name_hits
+from ingestion.parse.cn_numerals import cn_to_int
+from ingestion.parse.region import NameHit, name_hits
 
 
 _RESPECTIVELY = re.compile("分别")
@@ -41,6 +42,9 @@ def respective_subjects(sent: Sentence, R: Rules) -> dict[int, Mention | None]:
         before = [i for i, n in enumerate(nums) if n.end <= fm.start() and n.is_pct != nums[listed[0]].is_pct]
         if len(listed) < 2 or len(before) < len(listed):
             continue
+        first = nums[before[-len(listed)]]
+        if ";" in s[first.start : fm.start()] or len(strip_gap(s[nums[before[-1]].end : fm.start()], R)) > 2:
+            continue  # …;金融机构存、贷款余额分别增长: 分别 has subjects of its own
         subjects = [_direct_subject(sent, nums[i], R) for i in before[-len(listed):]]
         named = [m for m in subjects if m is not None]
         if len({id(m) for m in named}) != len(named) or any(len(m.codes) > 1 for m in named) or not named:
@@ -67,7 +71,7 @@ def place_figures(sent: Sentence, state: DocState, i: int, num: Num, R: Rules) -
     places it is stated for, is the topic's (the indicator named last before it) for each of
     them (or, after 分别, for the one in its place of the list)."""
     s = sent.s
-    listed = _respective_run(sent, i, R)
+    listed = respective_run(sent, i, R)
     # the topic: the indicator named last before the figure, in this sentence or before it
     topic = subject_of(sent.nums[listed[0] if listed else i].start, sent.mentions) or state.topic
     if topic is None or len(topic.codes) != 1:
@@ -79,7 +83,7 @@ def place_figures(sent: Sentence, state: DocState, i: int, num: Num, R: Rules) -
     if R.skip_re.search(s[: num.start]):
         return []  # 贡献率分别为洪洞县(23.9%)…: shares, not growth
     start = max([n.end for n in sent.nums[:first]] + [0, sent.nums[first].start - PLACE_LIST_WINDOW])
-    hits = name_hits(s[start : sent.nums[first].start])
+    hits = _place_hits(s[start : sent.nums[first].start], R)
     regions = _listed_places(s, start, hits, state, R)
     if not regions:
         return []
@@ -108,11 +112,24 @@ def place_figures(sent: Sentence, state: DocState, i: int, num: Num, R: Rules) -
     return out
 
 
+def _place_hits(text: str, R: Rules) -> list[NameHit]:
+    """Names of places in the text: the gazetteer's, and sub-units it does not list standing
+    as items of a list (松山新区); a gazetteer name inside a sub-unit's name gives way to it."""
+    subunits = [NameHit(m.start(1), m.end(1), m.group(1)) for m in R.listed_subunit_re.finditer(text)]
+    if not subunits:
+        return name_hits(text)
+    hits = [h for h in name_hits(text) if not any(u.start <= h.start < u.end for u in subunits)]
+    return sorted(hits + subunits, key=lambda h: h.start)
+
+
 def _listed_places(s: str, start: int, hits, state: DocState, R: Rules) -> list[str]:
-    """The last list of places in the hits (濮阳、漯河以及信阳), as full names."""
+    """The last list of places in the hits (濮阳、漯河以及信阳), as full names (a sub-unit the
+    gazetteer does not list, as written)."""
     regions: list[str] = []
     for k in range(len(hits) - 1, -1, -1):
         name = places.resolve_name(hits[k].name, state.meta.region)
+        if name is None and R.subunit_name_re.fullmatch(hits[k].name):
+            name = hits[k].name
         if name is None or places.is_ancestor(name, state.meta.region):
             break
         regions.insert(0, name)
@@ -121,7 +138,7 @@ def _listed_places(s: str, start: int, hits, state: DocState, R: Rules) -> list[
     return regions
 
 
-def _respective_run(sent: Sentence, i: int, R: Rules) -> list[int]:
+def respective_run(sent: Sentence, i: int, R: Rules) -> list[int]:
     """The figures listed after 分别 that figure i is one of (empty when it is not in such a list)."""
     s, nums = sent.s, sent.nums
     for fm in _RESPECTIVELY.finditer(s):
@@ -137,3 +154,31 @@ def _respective_run(sent: Sentence, i: int, R: Rules) -> list[int]:
         if i in listed and len(listed) >= 2:
             return listed
     return []
+
+
+def series_of_list(sent: Sentence, before: int, n: int, state: DocState, R: Rules
+                   ) -> list[tuple[int, tuple[int, int]]] | None:
+    """The year and period of each of a list of n figures of one indicator, from what is said
+    before the list in its sentence (a range of years, a year or a quarter "以来"); None when
+    nothing tells them apart."""
+    # what is said since the figure before the list, the nearest saying last
+    start = max((n.end for n in sent.nums if n.end <= before), default=0)
+    head = sent.s[start:before]
+    last_year = state.meta.year or 9999
+    found, at = None, -1
+    for m in R.year_range_re.finditer(head):
+        first, last = int(m.group(1)), int(m.group(2))
+        if last - first + 1 == n and m.start() > at:
+            found, at = [(y, (1, 12)) for y in range(first, last + 1)], m.start()
+    for m in R.quarter_since_re.finditer(head):
+        year, quarter = int(m.group(1)), cn_to_int(m.group(2)) or 1
+        cumulative = any(w in head[m.end():] for w in R.cumulative_words)
+        series = [(year + k // 4, (1 if cumulative else 3 * (k % 4) + 1, 3 * (k % 4 + 1)))
+                  for k in range(quarter - 1, quarter - 1 + n)]
+        if series[-1][0] <= last_year and m.start() > at:
+            found, at = series, m.start()
+    for m in R.year_since_re.finditer(head):
+        first = int(m.group(1))
+        if first + n - 1 <= last_year and m.start() > at:
+            found, at = [(y, (1, 12)) for y in range(first, first + n)], m.start()
+    return found

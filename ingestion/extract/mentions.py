@@ -105,7 +105,7 @@ def qualifier(s: str, mention: Mention, R: Rules) -> str:
         if not m or not m.group(0):
             break
         head = head[: m.start()]
-    if not head or not re.search(rf"[{CJK}A-Za-z]$", head):
+    if not head or not re.search(rf"[{CJK}A-Za-z]$", head) or R.firm_universe_re.search(head):
         return ""
     if any(places.resolve_name(head[-k:], None) for k in range(2, min(len(head), 8) + 1)):
         return ""  # 果洛州实现地区生产总值: a place, so a sub-unit's (or its own) figure, not a sector's

@@ -15,6 +15,10 @@ from ingestion.extract.rules import Rules
 from ingestion.parse.cn_numerals import cn_to_int
 
 _NOT_CJK = re.compile(rf"[^{CJK}]")
+# What a scope keeps of its text: characters, counts and brackets (全省91个县(市), 全市七县(市)).
+_NOT_SCOPE = re.compile(rf"[^{CJK}\d()（）]")
+# A scope with a figure in it is not a field (…增长6.3%居…), unless it counts its members (11个设区市).
+_FIGURE_IN_SCOPE = re.compile(r"%|\d(?!\d*个)")
 MAX_SCOPE = 16  # 西北五省区省会(首府)城市
 
 
@@ -36,13 +40,13 @@ def _scope(left: str, subject_end: int, R: Rules) -> tuple[str, tuple[int, str] 
     if verb is None:
         tail = _NOT_CJK.sub("", left)
         own = [w for w in R.scopes_without_verb if tail.endswith(w)]
-        return (own[0] if own else R.scope_prefix_re.sub("", tail)), None
+        return (own[0] if own else R.scope_trim_re.sub("", tail)), None
     scope = left[verb[0] + len(verb[1]):]
     if not scope:  # the scope stands before the verb: 全省排名第13位
         before_verb = left[max(subject_end, 0) : verb[0]]
         inner = last_verb(before_verb, R.rank_verbs)
         scope = before_verb[inner[0] + len(inner[1]):] if inner else before_verb
-    scope = R.scope_prefix_re.sub("", _NOT_CJK.sub("", scope))
+    scope = R.scope_trim_re.sub("", _NOT_SCOPE.sub("", scope))
     for words in R.rank_measure_words.values():  # 规模排名第8: 规模 says what is ranked, not where
         if scope in words:
             scope = ""
@@ -70,6 +74,8 @@ def rankings(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
     prev_scope: str | None = None
     prev_end = -10
     list_index = 0
+    list_start = 0  # where the first rank of a list of ranks starts
+    chain_a = 0  # where the clause of the first rank of a chain (…第一位、…第二位) starts
     for rm in R.rank_re.finditer(s):
         rank = 1 if rm.group("first") else cn_to_int(rm.group("n"))
         if not rank:
@@ -81,11 +87,12 @@ def rankings(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
             a, _ = clause_bounds(s, rm.start(), seps)
             left = s[a : rm.start()]
             scope, verb = _scope(left, subject.end - a if subject and subject.end > a else 0, R)
-            if (scope and len(scope) <= MAX_SCOPE and not re.search(r"[\d%]", scope)
+            if (scope and len(scope) <= MAX_SCOPE and not _FIGURE_IN_SCOPE.search(scope)
                     and (verb is not None or scope in R.scopes_without_verb)):
                 break
         joined = prev_end > 0 and s[prev_end:a] in R.list_joiners
-        continuing = joined and not left  # 分别居全省第1、第2位: the next indicator of a list
+        # 分别居全省第1、第2位 / 第4位和第3位: the next rank of a list
+        continuing = (joined and not left) or (prev_end > 0 and s[prev_end : rm.start()] in R.list_joiners)
         if continuing:
             scope = prev_scope
             list_index += 1
@@ -94,8 +101,8 @@ def rankings(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
             # field or of another measure
             scope = scope or prev_scope
         else:
-            list_index = 0
-            if not scope or len(scope) > MAX_SCOPE or re.search(r"[\d%]", scope):
+            list_index, list_start, chain_a = 0, rm.start(), a
+            if not scope or len(scope) > MAX_SCOPE or _FIGURE_IN_SCOPE.search(scope):
                 if not (verb and verb[1] in R.verbs_without_scope) or scope:
                     continue
                 scope = None
@@ -108,7 +115,8 @@ def rankings(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
         mention = subject
         if mention is None:
             continue
-        gap = s[mention.end : max(a, mention.end)]
+        # (a rank chained to the one before it is as near its subject as the chain's first)
+        gap = s[mention.end : max(min(a, chain_a), mention.end)]
         if ";" in gap or len(gap) > 70 or len(strip_gap(gap, R)) > 2:
             continue
         clause_left = s[a : rm.start()]
@@ -131,6 +139,11 @@ def rankings(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
                 measures = ["growth_pct"]
         nxt = R.rank_re.search(s, rm.end())
         in_list = continuing or bool(nxt and s[rm.end() : nxt.start()] in R.list_joiners)
+        if in_list and len(mention.codes) == 1:
+            dealt = _respective_measure(s, mention, nums, a, list_start, list_index, R)
+            if dealt == "":
+                continue
+            measures = [dealt] if dealt else measures
         if len(mention.codes) == 1:
             codes = [mention.codes[0]]
         elif in_list:
@@ -151,6 +164,25 @@ def rankings(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
                                  year=decide.fact_year("actual", sent, state, rm.start()),
                                  period=decide.fact_period("actual", sent, state, rm.start(), R)))
     return out
+
+
+def _respective_measure(s: str, mention: Mention, nums, a: int, list_start: int, index: int,
+                        R: Rules) -> str | None:
+    """The measure of the index-th rank of a list after 分别/分居 for one indicator: 总量和增速分别
+    居全省第4位、第3位, or 241.5亿元,增长6.4%,分居全省第4、第3位 (the figures' order). None when the
+    list does not deal ranks out by measure; "" when this rank has no measure left."""
+    lead = s[max(mention.end, a - 16) : list_start]
+    if not R.respective_rank_re.search(lead):
+        return None
+    if any(w in s[mention.end : list_start] for w in R.rank_both_words):
+        order = ["level", "growth_pct"]
+    else:
+        before = [n for n in nums if mention.end <= n.start < list_start]
+        if len(before) < 2:
+            return None
+        is_rate = R.d.indicators[mention.codes[0]]["default_measure"] == "rate_pct"
+        order = ["growth_pct" if n.is_pct and not is_rate else "level" for n in before]
+    return order[index] if index < len(order) else ""
 
 
 def league_tables(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:

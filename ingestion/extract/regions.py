@@ -43,25 +43,31 @@ def region_before(sent: Sentence, start: int, state: DocState, R: Rules) -> str 
 
 
 def _place_in(sent: Sentence, lo: int, hi: int, state: DocState, R: Rules, opening: bool = False) -> str | None:
-    """The place among the tokens in [lo, hi); "" for the document's own region."""
+    """The place among the tokens in [lo, hi): another region or sub-unit, "" when only the
+    document's own region (or one above it) is named there, None when no place is."""
     meta = state.meta
     if opening:  # "2023年郑州的…": a year or period may stand before the subject
         m = R.opening_time_re.match(sent.s, lo, hi)
         lo = m.end() if m else lo
+    own = False
     for word, ta, tb in sent.tokens_in(lo, hi):
-        if opening and ta > lo:
+        if opening and ta > lo and not own:
             return None  # only a place the sentence opens with is its subject
         if word in R.self_region or word == meta.region:
+            own = True
             if opening:
                 return ""
             continue
         full = places.resolve_name(word, meta.region) if len(word) >= 2 else None
         if full is not None:
             if full == meta.region or places.is_ancestor(full, meta.region):
+                own = True
                 if opening:
                     return ""
                 continue
+            if opening and R.media_after_re.match(sent.s, tb):
+                return None  # 香格里拉网讯: a newspaper's name, not the subject
             return full
         if not opening and len(word) >= 3 and R.place_suffix_re.search(word) and word[:1] not in ("全", "我", "本", "该"):
             return word
-    return None
+    return "" if own else None

@@ -35,21 +35,23 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "comparator_after": mapping_of(words, {"approx", "min", "max"}),
         "comparator_before": mapping_of(words, {"approx", "min", "max"}),
         "skip_clause_patterns": regexes, "estimate_words": words, "list_joiners": words,
-        "self_region_words": words, "gap_scope_words": words, "place_suffix": regex,
+        "self_region_words": words, "firm_universe": regex, "gap_scope_words": words, "place_suffix": regex, "listed_subunit": regex,
         "number_stop_after": regex, "lead_words": words, "per_unit_prefix": regex,
         "contextual_fillers": regex,
         "contextual_indicators": records(
             {"head": word, "needs_before": regex, "indicator": _indicator_code, "window": integer}),
         "gap_ignorable": regexes, "qualitative_phrases": regexes, "cpi_index_level": _cpi_level,
-        "comparison_figure": regex, "change_before": regex, "target_words": regex, "place_list_glue": regex,
+        "comparison_figure": regex, "change_before": regex, "floor_before": regex, "exact_after": regex, "target_words": regex, "place_list_glue": regex, "media_after": regex,
         "comparison_before_place": regex, "size_class_after": regex, "per_unit_in_gap": regex,
         "bare_units": words, "figure_only_aliases": mapping_of(_indicator_code),
     },
     "frames.yaml": {
         "periods": records({"pattern": regex, "months": months}),
-        "single_month_words": words,
+        "single_month_words": words, "compared_period_before": regex,
+        "compared_period_own_figure": regex,
         "relative_years": mapping_of(integer),
         "inline_year": regex, "from_to": regex, "plan_period_ends": mapping_of(integer),
+        "year_range": regex, "year_since": regex, "quarter_since": regex, "cumulative_words": words,
         "plan_start_patterns": regexes, "horizon_start_patterns": regexes,
         "review_start_patterns": regexes, "skip_paragraph_patterns": regexes,
         "target_cues": regexes, "actual_cues_in_target": words,
@@ -57,9 +59,9 @@ SCHEMA: dict[str, dict[str, Check]] = {
     },
     "rankings.yaml": {
         "rank_number": regex, "rank_verbs": words, "verbs_without_scope": words,
-        "scopes_without_verb": words, "scope_prefix": regex, "scope_not": regex,
+        "scopes_without_verb": words, "scope_trim": regex, "scope_not": regex,
         "measure_words": mapping_of(words, {"growth_pct", "level"}),
-        "both_words": words, "level_names": words, "league_table": regex,
+        "both_words": words, "respective_words": words, "carried_subject": regex, "level_names": words, "league_table": regex,
         "league_bottom_words": words, "league_scope": regex, "league_subject": regex,
     },
 }
@@ -112,9 +114,12 @@ class Rules:
     gap_scope_words: tuple[str, ...]
     comparison_figure_re: re.Pattern
     target_words_re: re.Pattern
+    media_after_re: re.Pattern
     comparison_before_place_re: re.Pattern
     list_glue_re: re.Pattern
     change_before_re: re.Pattern
+    floor_before_re: re.Pattern
+    exact_after_re: re.Pattern
     size_class_re: re.Pattern
     per_unit_in_gap_re: re.Pattern
     figure_only_re: re.Pattern
@@ -127,8 +132,11 @@ class Rules:
     compound_res: tuple[tuple[re.Pattern, tuple[str, ...], str | None], ...]
     contextual: tuple[Contextual, ...]
     contextual_heads: frozenset[str]
+    firm_universe_re: re.Pattern
     contextual_filler_re: re.Pattern
     place_suffix_re: re.Pattern
+    listed_subunit_re: re.Pattern  # one in a list of places
+    subunit_name_re: re.Pattern
     self_region: frozenset[str]
     lead_re: re.Pattern
     per_unit_re: re.Pattern
@@ -143,6 +151,12 @@ class Rules:
     relative_year_re: re.Pattern
     inline_year_re: re.Pattern
     plan_period_re: re.Pattern
+    year_range_re: re.Pattern
+    compared_period_re: re.Pattern
+    compared_own_figure_re: re.Pattern
+    year_since_re: re.Pattern
+    quarter_since_re: re.Pattern
+    cumulative_words: tuple[str, ...]
     plan_period_ends: dict[str, int]
     from_to_re: re.Pattern
     plan_start: tuple[str, ...]
@@ -159,10 +173,12 @@ class Rules:
     rank_verbs: tuple[str, ...]
     verbs_without_scope: frozenset[str]
     scopes_without_verb: frozenset[str]
-    scope_prefix_re: re.Pattern
+    scope_trim_re: re.Pattern
     scope_not_re: re.Pattern
     rank_measure_words: dict[str, tuple[str, ...]]
     rank_both_words: tuple[str, ...]
+    respective_rank_re: re.Pattern
+    carried_subject_re: re.Pattern
     rank_level_names: tuple[str, ...]
     league_re: re.Pattern
     league_bottom: frozenset[str]
@@ -219,9 +235,12 @@ def rules() -> Rules:
         gap_scope_words=tuple(v["gap_scope_words"]),
         comparison_figure_re=re.compile(v["comparison_figure"]),
         target_words_re=re.compile(v["target_words"]),
+        media_after_re=re.compile(v["media_after"]),
         comparison_before_place_re=re.compile(v["comparison_before_place"]),
         list_glue_re=re.compile(v["place_list_glue"]),
         change_before_re=re.compile(v["change_before"]),
+        floor_before_re=re.compile(v["floor_before"]),
+        exact_after_re=re.compile(v["exact_after"]),
         size_class_re=re.compile(v["size_class_after"]),
         per_unit_in_gap_re=re.compile(v["per_unit_in_gap"]),
         figure_only_re=re.compile(rf"(?:{alternation(list(v['figure_only_aliases']))})(?=(?:率)?(?:为|达到|保持在)?\d)"),
@@ -234,8 +253,11 @@ def rules() -> Rules:
                            for c in d.compound_patterns),
         contextual=contextual,
         contextual_heads=frozenset(c.head for c in contextual),
+        firm_universe_re=re.compile(v["firm_universe"]),
         contextual_filler_re=re.compile(v["contextual_fillers"]),
         place_suffix_re=re.compile(v["place_suffix"]),
+        listed_subunit_re=re.compile(rf"(?:^|(?<=[、和及与,;:\s]))({v['listed_subunit']})(?=[、和及与]|分别)"),
+        subunit_name_re=re.compile(v["listed_subunit"]),
         self_region=frozenset(v["self_region_words"]),
         lead_re=re.compile(alternation(v["lead_words"])),
         per_unit_re=re.compile(v["per_unit_prefix"]),
@@ -255,6 +277,12 @@ def rules() -> Rules:
         relative_year_re=re.compile(rf"(?<![比较与和同])(?:{alternation(list(f['relative_years']))})(?!同期|同比)"),
         inline_year_re=re.compile(f["inline_year"]),
         plan_period_re=re.compile(alternation(list(f["plan_period_ends"]))),
+        year_range_re=re.compile(f["year_range"]),
+        compared_period_re=re.compile(f["compared_period_before"]),
+        compared_own_figure_re=re.compile(f["compared_period_own_figure"]),
+        year_since_re=re.compile(f["year_since"]),
+        quarter_since_re=re.compile(f["quarter_since"]),
+        cumulative_words=tuple(f["cumulative_words"]),
         plan_period_ends=dict(f["plan_period_ends"]),
         from_to_re=re.compile(f["from_to"]),
         plan_start=tuple(f["plan_start_patterns"]),
@@ -270,10 +298,12 @@ def rules() -> Rules:
         rank_verbs=tuple(sorted(r["rank_verbs"], key=len, reverse=True)),
         verbs_without_scope=frozenset(r["verbs_without_scope"]),
         scopes_without_verb=frozenset(r["scopes_without_verb"]),
-        scope_prefix_re=re.compile(r["scope_prefix"]),
+        scope_trim_re=re.compile(r["scope_trim"]),
         scope_not_re=re.compile(r["scope_not"]),
         rank_measure_words={k: tuple(ws) for k, ws in r["measure_words"].items()},
         rank_both_words=tuple(r["both_words"]),
+        respective_rank_re=re.compile(alternation(r["respective_words"])),
+        carried_subject_re=re.compile(r["carried_subject"]),
         rank_level_names=tuple(r["level_names"]),
         league_re=re.compile(r["league_table"]),
         league_bottom=frozenset(r["league_bottom_words"]),

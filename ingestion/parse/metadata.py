@@ -36,7 +36,7 @@ class DocMeta:
     title: str | None
     default_period: tuple[int, int]
     ref_year: int | None = None  # the year it was given or published (今年, 去年 count from it)
-    region_source: str = ""  # issuer | mentions | source name | manifest
+    region_source: str = ""  # title | issuer | mentions | source name | manifest
     year_source: str = ""  # text | date | source name | manifest
     ambiguous_regions: tuple[str, ...] = ()
 
@@ -170,9 +170,10 @@ def _report_years(text: str, head: str, published: dt.date | None, src_year: int
 
 
 def _results_year(text: str, title: str | None, published: dt.date | None, src_year: int | None,
-                  M: MetaRules) -> tuple[int | None, str]:
+                  period: tuple[int, int], M: MetaRules) -> tuple[int | None, str]:
     """The year a notice, release or news story reports on: its title's, else its date's, else
-    its file name's, else the latest its head names (a story recalls earlier years first)."""
+    its file name's, else the latest its head names (a story recalls earlier years first).
+    Named months not yet over at its date are last year's (1-11月 published in February)."""
     m = M.any_year.search(title or "")
     if m:
         return int(m.group(1)), "text"
@@ -183,7 +184,8 @@ def _results_year(text: str, title: str | None, published: dt.date | None, src_y
             recent = [y for y in named if published.year - 1 <= y <= published.year]
             if recent:
                 return max(recent), "text"
-        return published.year, "date"
+        before_end = period != (1, 12) and period[1] > published.month
+        return published.year - (1 if before_end else 0), "date"
     if src_year is not None:
         return src_year, "source name"
     if named:
@@ -220,7 +222,9 @@ def _default_period(kind: str | None, title: str | None, text: str, M: MetaRules
         named = _period_named(m.group(0), M)
         if named:
             return named
-        if _FIGURE_RE.search(m.group(0)):
+        # a figure of a named year is the whole year's; a headline figure with neither year nor
+        # period (实现地区生产总值744.94亿元) is of the period the release names next
+        if _FIGURE_RE.search(m.group(0)) and M.any_year.search(m.group(0)):
             return (1, 12)
     return (1, 12)
 
@@ -234,16 +238,17 @@ def infer_meta(text: str, source: str = "", *, use_source: bool = True) -> DocMe
     published = _first_date(head, M)
     title = _title(head, M)
     src_year = source_year(source, M) if use_source and source else None
+    period = _default_period(kind, title, text, M)
     part_year = _period_named(title or "", M) not in (None, (1, 12))
     if kind in ("work_report", "plan") and not part_year:
         year, target_year, year_how = _report_years(text, head, published, src_year, M)
         ref = published.year if published else target_year
     else:  # results: a notice, a release, or a report on part of a year (上半年计划执行情况)
-        year, year_how = _results_year(text, title, published, src_year, M)
+        year, year_how = _results_year(text, title, published, src_year, period, M)
         target_year = year
         ref = published.year if published else year
-    guess = infer_region(text, head, source, M.issuers, M.levels, M.county_addressees, use_source)
-    return DocMeta(guess.region, kind, year, target_year, published, title, _default_period(kind, title, text, M),
+    guess = infer_region(text, head, source, M.issuers, M.levels, M.county_addressees, use_source, title)
+    return DocMeta(guess.region, kind, year, target_year, published, title, period,
                    ref, guess.source, year_how, guess.ambiguous)
 
 

@@ -28,7 +28,7 @@ SELF_WORDS = frozenset({"全州", "全县", "全市", "全区", "全省", "全�
 @dataclass(frozen=True)
 class RegionGuess:
     region: str | None
-    source: str  # issuer | mentions | source name | "" (none found)
+    source: str  # title | issuer | mentions | source name | "" (none found)
     ambiguous: tuple[str, ...] = ()  # candidates that could not be told apart
 
 
@@ -138,14 +138,17 @@ _ADMIN_SUFFIX = "省市县区州盟旗"
 
 def _weight(name: str, place: Place, text: str, end: int, lw: LevelWords) -> float:
     """How much one mention says: a full name (or a short name with a suffix, 果洛州) a lot, a
-    short name of three characters or more (平顶山) some, a bare two-character short name
-    little, and one that is an ordinary word (振兴, 东风, 和县 in 市和县) or a self word (全州)
-    nothing."""
+    short name of three characters or more (平顶山) some, a bare two-character short name of a
+    province or prefecture (宁夏, 黑河) less and of a county little, and one that is an ordinary
+    word (振兴, 东风, 和县 in 市和县) or a self word (全州) nothing."""
     if name in lw.level_of or name in SELF_WORDS or name in lw.ordinary:
         return 0.0
     if name == place.name or text[end : end + 1] in _ADMIN_SUFFIX:
         return 2.0
-    return 1.0 if len(name) >= 3 else 0.25
+    if len(name) >= 3:
+        return 1.0
+    # 宁夏, 黑河: a province or a prefecture often goes by its short name in prose
+    return 0.5 if place.level in ("province", "prefecture") else 0.25
 
 
 def _decisive(scores: Counter) -> tuple[str | None, bool]:
@@ -197,6 +200,9 @@ def from_mentions(text: str, level: str | None, county_addressed: bool,
     return (resolved[best], strong, ()) if best else (None, False, tuple(sorted({resolved[c].name for c in at_level})))
 
 
+_PINYIN_SUFFIX = re.compile("(?:zizhiqu|zizhizhou|zizhixian|sheng|shi|xian|qu|zhou|meng|qi)$")
+
+
 def from_source(source: str, context: list[str]) -> tuple[Place | None, tuple[str, ...]]:
     """A region named in a file name or url path, in characters or in pinyin."""
     place = _last_place(source, context)
@@ -206,7 +212,11 @@ def from_source(source: str, context: list[str]) -> tuple[Place | None, tuple[st
     index = _pinyin_index()
     cands: list[Place] = []
     for t in tokens:
-        cands.extend(index.get(t, ()))
+        found = index.get(t, ())
+        if not found:  # wulatehouqi, xingguoxian: the short name's pinyin and its suffix's
+            stem = _PINYIN_SUFFIX.sub("", t)
+            found = index.get(stem, ()) if len(stem) >= 4 else ()
+        cands.extend(found)
     if not cands:
         return None, ()
     chosen = places.choose(cands, context)
@@ -218,10 +228,35 @@ def from_source(source: str, context: list[str]) -> tuple[Place | None, tuple[st
 REGION_SAMPLE = 8_000
 
 
+_TITLE_LEAD = re.compile(r"^(?:关于)?(?:(?:19|20)\d{2}年)?")
+
+
+def from_title(title: str | None, context: list[str]) -> Place | None:
+    """The place a title opens with, by its full name (西工区11月国民经济运行情况简析): what a
+    page is about, even where its site's template names another issuer."""
+    if not title:
+        return None
+    lead = _TITLE_LEAD.match(title).end()
+    hits = name_hits(title[lead : lead + 24])
+    if not hits or hits[0].start != 0:
+        return None
+    # a chain of names opening the title names the last of them (湖州市长兴县 → 长兴县)
+    last = 0
+    while last + 1 < len(hits) and hits[last + 1].start == hits[last].end:
+        last += 1
+    hit = hits[last]
+    place = places.choose(places.candidates(hit.name), context + [h.name for h in hits])
+    full = place is not None and (hit.name == place.name or title[lead + hit.end : lead + hit.end + 1] in _ADMIN_SUFFIX)
+    return place if full else None
+
+
 def infer_region(text: str, head: str, source: str, issuer_res: list[re.Pattern], level_words: LevelWords,
-                 county_addressees: re.Pattern, use_source: bool = True) -> RegionGuess:
+                 county_addressees: re.Pattern, use_source: bool = True, title: str | None = None) -> RegionGuess:
     text = text[:REGION_SAMPLE]
     context = names_in(text[:5000])
+    titled = from_title(title, context)
+    if titled is not None:
+        return RegionGuess(titled.name, "title")
     issuer = from_issuer(head, issuer_res, context)
     if issuer is not None:
         return RegionGuess(issuer.name, "issuer")

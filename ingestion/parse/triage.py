@@ -58,7 +58,12 @@ def prose_share(text: str) -> tuple[float, int]:
 def no_prose(view_text: str) -> Quarantine | None:
     """A page of figures only or a table dump: not worth extracting (checked first, linear)."""
     share, cjk = prose_share(view_text)
-    if cjk < MIN_PROSE_CHARS or share < MIN_PROSE_SHARE:
+    if cjk < MIN_PROSE_CHARS:
+        return Quarantine(
+            f"no readable prose: only {cjk} Chinese characters, a report has {MIN_PROSE_CHARS} or more "
+            "(an empty or cut-off page)",
+            "check the file holds the report's text (not a stub, a redirect or a failed download)")
+    if share < MIN_PROSE_SHARE:
         return Quarantine(
             f"no readable prose: {share:.0%} of its text is Chinese characters ({cjk}), "
             f"a report has {MIN_PROSE_SHARE:.0%} or more (a page of figures only, or a table dump)",

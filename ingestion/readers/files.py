@@ -24,7 +24,7 @@ from pathlib import Path
 
 from contracts.settings import max_bytes_from_env
 from ingestion.readers.encodings import MAGIC, decode_bytes
-from ingestion.readers.errors import UnreadableFile, check_text
+from ingestion.readers.errors import TOO_BIG_FIX, UnreadableFile, check_text
 from ingestion.readers.html import html_main_text, looks_like_html
 from ingestion.readers.office import docx_text, pdf_text
 
@@ -98,7 +98,8 @@ def read_text(path: Path, max_bytes: int | None = None) -> str:
     except OSError as exc:
         raise UnreadableFile(path, f"cannot be opened ({exc.strerror})") from exc
     if size > limit:
-        raise UnreadableFile(path, f"the file is {size} bytes, over the size limit of {limit} bytes")
+        raise UnreadableFile(path, f"the file is {size} bytes, over the size limit of {limit} bytes",
+                             TOO_BIG_FIX)
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from ingestion.readers.errors import UnreadableFile
+from ingestion.readers.errors import NO_TEXT_LAYER_FIX, UnreadableFile
 
 def docx_text(data: bytes, path: Path | str = "<bytes>") -> str:
     """Paragraphs and table rows of a Word .docx, in document order, one per line."""
@@ -75,6 +75,7 @@ def pdf_text(data: bytes, path: Path | str = "<bytes>") -> str:
     text = "\n".join(_join_pdf_lines(p) for p in pages)
     if not text.strip():
         raise UnreadableFile(
-            path, f"the PDF has no text layer ({len(pages)} page(s) of images?): it would need OCR"
+            path, f"the PDF has no text layer ({len(pages)} page(s) of images?): it would need OCR",
+            NO_TEXT_LAYER_FIX,
         )
     return text

@@ -147,15 +147,17 @@ def _expand_local(src_s: str, suffixes: Sequence[str]) -> list[Path]:
 def expand_sources(
     sources: Sequence[str | Path], suffixes: Sequence[str] = REPORT_SUFFIXES
 ) -> list[Source]:
-    """Every report source named by `sources`, without duplicates (the first mention wins, so a
-    manifest's overrides apply when it is listed first), sorted by key.
+    """Every report source named by `sources`, without duplicates, sorted by key. A file named
+    twice keeps the first mention that carries manifest overrides (else the first mention), so
+    `--source reports/ --source fixes.yaml` applies the manifest's `region:` whatever the order.
 
     A source that matches nothing raises FileNotFoundError naming it; a bad manifest raises
     ManifestError."""
     found: dict[str, Source] = {}
 
     def add(s: Source) -> None:
-        found.setdefault(s.key, s)
+        if s.key not in found or (s.overrides and not found[s.key].overrides):
+            found[s.key] = s
 
     def visit(src_s: str, overrides: tuple = (), manifest: str | None = None, depth: int = 0) -> None:
         if is_url(src_s):

@@ -31,6 +31,7 @@ from contracts.tables import utcnow
 from ingestion.records import IngestError
 from ingestion.sources.discover import Source
 
+FETCH_FIX = "check that the URL opens in a browser; the next refresh tries it again"
 USER_AGENT = "gwr-warehouse (+https://example.invalid/gwr; nightly refresh)"
 CONTENT_TYPE_SUFFIX = {
     "text/html": ".html", "application/xhtml+xml": ".html", "text/plain": ".txt",
@@ -237,7 +238,7 @@ def fetch_sources(
     for r in results:
         src = by_url[r.url]
         if r.error:
-            batch.errors.append(IngestError(r.url, r.error, utcnow()))
+            batch.errors.append(IngestError(r.url, r.error, utcnow(), FETCH_FIX))
         if r.path is None:
             batch.keep.append(r.url)
             continue

@@ -26,7 +26,7 @@ from typing import Any
 
 from contracts.tables import utcnow
 from contracts.warehouse import read_ops_table
-from ingestion.records import IngestError
+from ingestion.records import FILE_FIX, IngestError
 from ingestion.sources.discover import Source
 
 LIVE = ("loaded", "quarantined")
@@ -153,7 +153,7 @@ def plan_sources(
             plan.carried_errors.append(IngestError(
                 u.source.key,
                 f"{u.previous.get('reason')} (unchanged since run {u.previous.get('run_id')})",
-                utcnow(),
+                utcnow(), u.previous.get("fix") or FILE_FIX,
             ))
     plan.removed = sorted(
         k for k, r in state.sources.items() if k not in seen and r.get("status") in LIVE
@@ -162,10 +162,11 @@ def plan_sources(
 
 
 def state_rows(
-    plan: Plan, parsed_counts: dict[str, int], errors: dict[str, str], run_id: str,
+    plan: Plan, parsed_counts: dict[str, int], errors: dict[str, IngestError], run_id: str,
     extractor_version: str, previous: dict[str, dict],
 ) -> list[dict]:
-    """The ops.source_files rows to upsert after a run: every parsed, unchanged and removed source."""
+    """The ops.source_files rows to upsert after a run: every parsed, unchanged and removed source
+    (`errors`: the quarantined ones, by key)."""
     now = utcnow()
     rows: list[dict] = []
     for ps in plan.to_parse:
@@ -178,7 +179,8 @@ def state_rows(
             "extractor_version": extractor_version,
             "status": "quarantined" if quarantined else "loaded",
             "documents": 0 if quarantined else parsed_counts.get(key, 0),
-            "reason": errors.get(key), "first_seen": prev.get("first_seen") or now,
+            "reason": errors[key].reason if quarantined else None,
+            "fix": errors[key].fix if quarantined else None, "first_seen": prev.get("first_seen") or now,
             "changed_at": now, "checked_at": now, "removed_at": None, "run_id": run_id,
         })
     for ps in plan.unchanged:

@@ -28,7 +28,9 @@ BUNDLED = (
     "dbt_project/dbt_project.yml", "dbt_project/profiles.yml", "dbt_project/seeds/regions.csv",
     "dbt_project/models/marts/_models.yml", "dbt_project/tests/generic/not_empty.sql",
     "ingestion/rules/vocabulary.yaml", "ingestion/rules/compounds.yaml",
-    "sample_corpus/000_500ad30c4c1f596f.txt", "gwr/report/templates/base.html.j2",
+    "sample_corpus/000_500ad30c4c1f596f.txt", "sample_corpus_wild/w01_jiaxian_2025.txt",
+    "sample_corpus_wild/sources.csv", "sample_corpus_wild/manifest_regions.yaml",
+    "dbt_project/models/intermediate/int_documents_published.sql", "gwr/report/templates/base.html.j2",
     "gwr/report/static/report.css", "gwr/report/static/attainment.js",
 )
 
@@ -76,7 +78,7 @@ def test_gwr_from_the_wheel_publishes_the_bundled_corpus(venv, tmp_path, prefect
         "import json, contracts.settings as s, " + ", ".join(PACKAGES) + "\n"
         "print(json.dumps({'files': [m.__file__ for m in (" + ", ".join(PACKAGES) + ")],"
         " 'paths': [str(p) for p in (s.DBT_PROJECT_DIR, s.SEEDS_DIR, s.RULES_DIR, s.SAMPLE_CORPUS_DIR,"
-        " s.REPORT_TEMPLATES_DIR, s.REPORT_STATIC_DIR)]}))"
+        " s.REPORT_TEMPLATES_DIR, s.REPORT_STATIC_DIR, s.SAMPLE_CORPUS_WILD_DIR)]}))"
     )
     where = json.loads(_run([str(venv / "bin" / "python"), "-c", code], cwd=work, env=env).stdout)
     for p in where["files"] + where["paths"]:

@@ -1,4 +1,4 @@
--- Every fact (stg_raw__facts) placed by the code the parser chose for its region
+-- Every published fact (int_facts_published) placed by the code the parser chose for its region
 -- (raw.facts.region_code, ingestion/parse/codes.py): the region's level, province and prefecture
 -- from the gazetteer. A fact about a place below the gazetteer (a township, a zone) carries the
 -- code of the reporting region it lies in: its level is 'sub_unit' and its province and prefecture
@@ -9,7 +9,7 @@ with
 
 facts as (
 
-    select * from {{ ref('stg_raw__facts') }}
+    select * from {{ ref('int_facts_published') }}
 
 ),
 

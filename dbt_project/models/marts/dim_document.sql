@@ -7,13 +7,13 @@ with
 
 documents as (
 
-    select * from {{ ref('stg_raw__documents') }}
+    select * from {{ ref('int_documents_published') }}
 
 ),
 
 facts as (
 
-    select * from {{ ref('stg_raw__facts') }}
+    select * from {{ ref('int_facts_published') }}
 
 ),
 

@@ -320,3 +320,33 @@ def test_marts_gate_refuses_a_dbt_test_it_cannot_translate(small_warehouse, tmp_
     path.write_text(json.dumps(manifest))
     with pytest.raises(ValueError, match="no Great Expectations translation.*some_package_test"):
         marts_suite(path)
+
+
+def test_a_quarantined_documents_odd_values_do_not_block_but_a_mostly_quarantined_run_does(db, tmp_path, monkeypatch):
+    """Values are checked on published rows only: the same implausible year (1985) blocks on a
+    published document and is ignored on a quarantined one, whose rows stay in raw. What blocks is
+    systemic: more than GWR_QUARANTINE_MAX_SHARE of the run's documents quarantined."""
+    from flows import ops
+
+    monkeypatch.delenv("GWR_QUARANTINE_MAX_SHARE", raising=False)
+    _sql(db, "UPDATE raw.documents SET year = 1985, target_year = 1985", "UPDATE raw.facts SET year = 1985")
+    published = run_suite(db, "raw", "published", docs_dir=tmp_path / "docs")
+    assert {(r.table_name, r.column_name) for r in published.blocking_failures} == {
+        ("raw.documents", "year"), ("raw.documents", "target_year"), ("raw.facts", "year")}, _failures(published)
+
+    _sql(db, "UPDATE raw.documents SET quarantine_reason = 'implausible year 1985', "
+             "quarantine_fix = 'fix `year:` for this file in a manifest'")
+    held = run_suite(db, "raw", "held", docs_dir=tmp_path / "docs")
+    assert held.blocking_failures == [], _failures(held)  # no quarantine list yet: share not checked
+
+    con = duckdb.connect(str(db))
+    try:
+        assert ops.record_quarantine(con, "held", []) == 1  # the one document of the run: 100 %
+    finally:
+        con.close()
+    systemic = run_suite(db, "raw", "held", docs_dir=tmp_path / "docs")
+    with pytest.raises(QualityGateError, match=r"expect_column_mean_to_be_between on "
+                                               r"ops\.quarantined_documents\.share quarantined \(at most 0\.5\) \(observed 1"):
+        systemic.raise_for_blocking()
+    monkeypatch.setenv("GWR_QUARANTINE_MAX_SHARE", "1")
+    assert run_suite(db, "raw", "held", docs_dir=tmp_path / "docs").blocking_failures == []

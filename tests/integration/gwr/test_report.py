@@ -212,7 +212,8 @@ def test_console_errors_are_detected(tmp_path):
     assert any("Uncaught ReferenceError" in l for l in console), console
 
 def test_report_shows_failures_and_quarantine(wh, tmp_path):
-    """On a warehouse with a failed check and a quarantined file, the quality page names the rows."""
+    """On a warehouse with a failed check, a quarantined file and a quarantined document, the quality
+    page and `gwr status` name the rows, the reasons and the fixes."""
     db = tmp_path / "gwr.duckdb"
     shutil.copy(wh["db"], db)
     con = duckdb.connect(str(db))
@@ -221,16 +222,23 @@ def test_report_shows_failures_and_quarantine(wh, tmp_path):
         "INSERT INTO ops.dq_results VALUES (?, 'marts', 'marts.fct_actuals', "
         "'expect_column_values_to_be_between', 'value', false, true, '2 of 30 unexpected', 2, "
         "'[{\"fact_id\": \"f-oops-1\", \"value\": 9999}]', now()::timestamp)", [run_id])
-    con.execute("INSERT INTO ops.ingest_errors VALUES (?, 'broken_报告.pdf', 'UnicodeDecodeError: bad bytes', now()::timestamp)", [run_id])
+    con.execute("INSERT INTO ops.quarantined_documents VALUES (?, NULL, '/in/broken_报告.pdf', "
+                "'UnicodeDecodeError: bad bytes', 'replace it with a readable copy', now()::timestamp)", [run_id])
+    con.execute("INSERT INTO ops.quarantined_documents VALUES (?, 'w01_jiaxian_2025', '/in/w01_jiaxian_2025.txt', "
+                "'region unclear: it could be 佳县、郏县', 'add `region:` for this file in a manifest', "
+                "now()::timestamp)", [run_id])
     con.close()
     out = tmp_path / "site"
     r = gwr("report", "--db", str(db), "--out", str(out))
     assert r.exit_code == 0, r.output
     q = (out / "quality.html").read_text()
     assert 'id="failed-checks"' in q and "f-oops-1" in q and "9999" in q
-    assert "broken_报告.pdf" in q and "UnicodeDecodeError" in q
+    assert "broken_报告.pdf" in q and "UnicodeDecodeError" in q and "(unreadable file)" in q
+    assert "w01_jiaxian_2025" in q and "佳县、郏县" in q
+    assert "add `region:` for this file in a manifest" in q
     s = gwr("status", "--db", str(db)).output
     assert "BLOCKING" in s and "f-oops-1" in s and "broken_报告.pdf" in s
+    assert "w01_jiaxian_2025.txt: region unclear: it could be 佳县、郏县" in s and "fix: add `region:`" in s
     if CHROMIUM:
         dom, console = chromium((out / "quality.html").as_uri(), "--dump-dom")
         assert console == [] and "f-oops-1" in dom

@@ -20,7 +20,7 @@ def test_status(wh):
     assert run_id in out and "succeeded" in out
     assert re.search(rf"marts\.fct_targets\s+{n_targets}\b", out)
     assert "data-quality checks of run" in out and "0 failed" in out
-    assert "quarantined files (latest run): none" in out
+    assert "quarantined (latest run): none" in out
     assert len(out.splitlines()) <= 40  # one screen
     j = json.loads(gwr("status", "--db", str(wh["db"]), "--json").output)
     assert j["marts"]["marts.fct_targets"] == n_targets and j["latest_run"] == run_id

@@ -15,6 +15,8 @@ def test_bundled_paths_exist():
         (settings.DBT_PROJECT_DIR, "dbt_project.yml"), (settings.DBT_PROJECT_DIR, "profiles.yml"),
         (settings.SEEDS_DIR, "indicators.csv"), (settings.RULES_DIR, "vocabulary.yaml"),
         (settings.SAMPLE_CORPUS_DIR, "000_500ad30c4c1f596f.txt"),
+        (settings.SAMPLE_CORPUS_WILD_DIR, "w01_jiaxian_2025.txt"),
+        (settings.SAMPLE_CORPUS_WILD_DIR, "sources.csv"), (settings.SAMPLE_CORPUS_WILD_DIR, "manifest_regions.yaml"),
         (settings.REPORT_TEMPLATES_DIR, "base.html.j2"), (settings.REPORT_STATIC_DIR, "report.css"),
         (settings.EXPECTATIONS_DIR, "raw_suite.py"),
     ]:
@@ -78,3 +80,23 @@ def test_no_module_reads_a_gwr_variable_but_settings():
             if re.search(r"environ(\.get)?\s*[\[(]\s*[\"']GWR_", p.read_text(encoding="utf-8")):
                 readers.append(str(p.relative_to(settings.ROOT)))
     assert readers == []
+
+
+def test_quarantine_max_share_default_environment_and_bad_values(monkeypatch):
+    monkeypatch.delenv("GWR_QUARANTINE_MAX_SHARE", raising=False)
+    assert settings.quarantine_max_share() == 0.5
+    assert settings.load_settings().quarantine_max_share == 0.5
+    monkeypatch.setenv("GWR_QUARANTINE_MAX_SHARE", "0.2")
+    assert settings.quarantine_max_share() == 0.2
+    assert settings.load_settings().quarantine_max_share == 0.2
+    for bad in ("half", "1.5", "-0.1"):
+        monkeypatch.setenv("GWR_QUARANTINE_MAX_SHARE", bad)
+        with pytest.raises(ValueError, match=f"GWR_QUARANTINE_MAX_SHARE.*{bad!r}"):
+            settings.load_settings()
+
+
+def test_parse_budget_from_the_environment(monkeypatch):
+    monkeypatch.delenv("GWR_PARSE_BUDGET", raising=False)
+    assert settings.parse_budget() == 60.0
+    monkeypatch.setenv("GWR_PARSE_BUDGET", "2.5")
+    assert settings.parse_budget() == 2.5

@@ -49,3 +49,18 @@ def test_manifest_overrides_region_year_and_kind(tmp_path):
 
     with pytest.raises(ManifestError, match="kind must be one of"):
         expand_sources([str(tmp_path / "bad.yaml")])
+
+
+def test_a_manifest_entry_wins_over_a_folder_naming_the_same_file_in_either_order(tmp_path):
+    """`--source folder --source fix.yaml`: the fix applies whatever the order of the sources."""
+    from contracts.settings import SAMPLE_CORPUS_WILD_DIR
+    from ingestion.sources.discover import expand_sources
+
+    wild = SAMPLE_CORPUS_WILD_DIR
+    fix = tmp_path / "fix.yaml"
+    fix.write_text(f"documents:\n  - path: {wild / 'w01_jiaxian_2025.txt'}\n    region: 郏县\n", encoding="utf-8")
+    for order in ([str(wild), str(fix)], [str(fix), str(wild)]):
+        srcs = {s.path.name: s for s in expand_sources(order)}
+        assert len(srcs) == 24
+        assert srcs["w01_jiaxian_2025.txt"].override_dict == {"region": "郏县"}
+        assert srcs["w03_changshou_2023.txt"].overrides == ()
