@@ -270,8 +270,13 @@ def test_quality_page_lists_every_fact_without_a_code(tmp_path_factory, prefect_
     (n,) = con.execute(" UNION ALL ".join(
         f"SELECT count(*) FROM marts.{m} WHERE region = '龙华区' AND region_code IS NULL"
         for m in ("fct_targets", "fct_actuals", "fct_rankings")).join(["SELECT sum(c) FROM (", ") t(c)"])).fetchone()
+    total, coded = con.execute(" UNION ALL ".join(
+        f"SELECT count(*), count(region_code) FROM marts.{m}" for m in ("fct_targets", "fct_actuals", "fct_rankings"))
+        .join(["SELECT sum(t), sum(c) FROM (", ") x(t, c)"])).fetchone()
     con.close()
-    assert n >= 5
+    assert n >= 5 and coded == total - n
+    assert f"{coded} of {total} facts in the marts carry the six-digit code" in q
+    assert f"({100 * coded / total:.1f}%)" in q
     row = re.search(r"<tr><td>龙华区</td><td><a href=\"documents/longhua_cut.html\"><code>longhua_cut</code></a></td>"
                     r"<td class=\"n\">(\d+)</td><td>([^<]*)</td>", q)
     assert row and int(row.group(1)) == n
