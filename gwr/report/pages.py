@@ -117,6 +117,7 @@ def quality_page(d: dict, data_docs: bool) -> str:
         quarantined=d["quarantined"], quarantine_run=d["quarantine_run"], documents=[(doc, doc_bar(doc, scale)) for doc in docs],
         unknown=d["unknown"], unknown_total=d["unknown_total"], runs=d["runs"],
         uncoded=d.get("uncoded", []), coded=(d.get("coded") or [{"facts": 0, "coded": 0}])[0],
+        paged={doc["document_id"] for doc in docs},  # documents with a page (the published ones)
     )
 
 
