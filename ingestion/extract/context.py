@@ -125,7 +125,7 @@ def read_sentence(s: str, base: int, no: int, line_no: int, mentions: list[Menti
                   state: DocState, R: Rules) -> Sentence:
     meta = state.meta
     notice_target = (meta.kind == "progress_notice" and bool(R.notice_target_re.match(s))
-                     and period_in(s, R) is None)
+                     and period_in(s, R) is None and not R.result_against_target_re.search(s))
     estimate = R.estimate_re.search(s)
     cue = state.target_cue_re.search(s)
     cue_start = cue.start() if cue else None

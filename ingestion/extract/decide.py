@@ -3,7 +3,7 @@
 - target: a figure in the goals part of a report or plan, on a notice's numbered target line,
   written beside its actual (目标10.5%), or after a goal cue of its sentence (预期目标是…,
   提出…目标), unless a result marker stands between the cue and the figure (1-9月, 完成了, 去年,
-  an earlier year);
+  an earlier year); in a report given before its target year, a whole-year figure dated that year;
 - the year of a target is the document's target year; of an actual, the year named last before
   it in its sentence or paragraph (2019年, 去年 against the reference year), else the year the
   document reports on;
@@ -33,7 +33,13 @@ def is_target(sent: Sentence, state: DocState, pos: int, R: Rules, *, inline: bo
         return not past and period == (1, 12)
     cue = sent.target_cue_start
     if cue is None or cue > pos:
-        return False
+        # a report given before its target year has no results of that year yet: a whole-year
+        # figure dated that year is a goal (湖北:2021年生产总值增长10%以上, in the 2021 report)
+        meta = state.meta
+        return (meta.kind in ("work_report", "plan") and year is not None and year == target_year
+                and meta.year is not None and target_year > meta.year
+                and (sent.period_before(pos, R) or (1, 12)) == (1, 12)
+                and not R.actual_in_target_re.search(sent.s[:pos]))
     between = sent.s[cue:pos]
     # an actual's cue counts within the figure's own item of the list of goals (…;财政收入保持
     # 上年水平;社会消费品零售总额增长9.5%左右: 上年 is another item's)

@@ -10,7 +10,8 @@ from ingestion.extract.clauses import clause_bounds, strip_gap
 from ingestion.extract.context import DocState, Sentence
 from ingestion.extract.drafts import MAX_GAP, Draft, subject_of
 from ingestion.extract.extra_figures import unknown_figure
-from ingestion.extract.lists import place_figures, respective_run, respective_subjects, series_of_list
+from ingestion.extract.lists import (bracketed_place_figures, item_of_name_list, place_figures, respective_run, respective_subjects,
+                                     series_of_list)
 from ingestion.extract.mentions import Mention, qualifier
 from ingestion.extract.numbers import Num
 from ingestion.extract.regions import regions_before
@@ -22,7 +23,11 @@ def figures(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
     s, nums, mentions = sent.s, sent.nums, sent.mentions
     out: list[Draft] = []
     respective = respective_subjects(sent, R)
+    bracketed = bracketed_place_figures(sent, state, R)
     for i, num in enumerate(nums):
+        if i in bracketed:  # 呼和浩特市(23.1%)、包头市(22.9%)…
+            out.append(bracketed[i])
+            continue
         if i in respective:
             mention = respective[i]
             if mention is None:
@@ -56,11 +61,22 @@ def figures(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
         window = s[mention.start : num.end] if mention else clause
         completion_here = bool(R.completion_re.search(s[max(0, num.start - 14) : num.start]))
         # skip words of the figure's own clause, or between it and its name (占…比重); a share of
-        # the plan on the way (占年初预算…的43.2%,同比下降6.5%) is no reason to skip
+        # the plan on the way (占年初预算…的43.2%,同比下降6.5%), or a share in a clause of its own
+        # (…1964.37亿元,占全省总量的一半,增长3.2%), is no reason to skip
         if not completion_here and (R.skip_re.search(clause) or (
-                mention and R.skip_re.search(R.completion_re.sub("", s[mention.end : num.start])))):
+                mention and R.skip_re.search(R.share_in_gap_re.sub("", R.completion_re.sub("", s[mention.end : num.start]))))):
             continue
         inline_target = not completion_here and bool(R.inline_target_re.search(s[max(0, num.start - 10) : num.start]))
+        if mention is not None and place is None and len(mention.codes) == 1:
+            run = respective_run(sent, i, R)
+            k = item_of_name_list(sent, mention, run, R) if run else None
+            if k is not None:  # 地方级财政收入、税收收入分别增长2.1%、2.5%: the k-th figure is the name's
+                if run.index(i) == k:
+                    out.extend(_figure(sent, state, i, num, mention, None, s[mention.start : num.end], False, R,
+                                       respective=True))
+                else:
+                    out.extend(unknown_figure(sent, state, num, R))
+                continue
         if mention is not None and place is None:
             gap_text = s[mention.end : num.start]
             leftover = strip_gap(gap_text, R)
@@ -85,10 +101,16 @@ def _figure(sent: Sentence, state: DocState, i: int, num: Num, mention: Mention,
     idx = len(same)
     mention.numbers.append(num)
     in_series = None
+    dealt_region: list[str | None] | None = None
     if len(codes) == 1:
         chosen = [codes[0]]
         run = [] if respective else respective_run(sent, i, R)
-        if run and all(nums[k].is_pct == num.is_pct for k in run) and mention.end <= nums[run[0]].start:
+        listed = regions_before(sent, mention.start, state, R) if run else []
+        if run and len(listed) == len(run) > 1 and all(nums[k].is_pct == num.is_pct for k in run):
+            # places listed before the name, 分别 and as many figures (遵义、黔西南、安顺地区生产总值…
+            # 分别增长11.7%、11.5%、11.3%): the k-th figure is the k-th place's
+            dealt_region = [listed[run.index(i)]]
+        elif run and all(nums[k].is_pct == num.is_pct for k in run) and mention.end <= nums[run[0]].start:
             # one name, 分别 and several figures: figures of several years or periods, told
             # apart only by what the sentence says before them (2010年以来,…分别增长14%、12.5%…)
             series = series_of_list(sent, nums[run[0]].start, len(run), state, R)
@@ -111,7 +133,7 @@ def _figure(sent: Sentence, state: DocState, i: int, num: Num, mention: Mention,
     if kind == "target" and place is not None:
         return []
     out = []
-    regions = [place] if place else regions_before(sent, mention.start, state, R)
+    regions = [place] if place else dealt_region or regions_before(sent, mention.start, state, R)
     for code in chosen:
         for region in regions:
             d = draft(sent, state, i, num, mention, code, place, window, inline_target, kind, R, region)

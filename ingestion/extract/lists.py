@@ -138,6 +138,66 @@ def _listed_places(s: str, start: int, hits, state: DocState, R: Rules) -> list[
     return regions
 
 
+_BRACKET_ITEMS = re.compile(r"[、和及与\s]*(?:[\u4e00-\u9fff]{2,6}[(（]-?\d+(?:\.\d+)?%[)）][、和及与\s]*)*")
+
+
+def _speaks_of_growth(s: str, pos: int, R: Rules) -> bool:
+    """Do the words right after `pos` (within its clause) speak of growth (…增加值增速高于…)?"""
+    window = re.split(r"[,，;；。]", s[pos : pos + 12], maxsplit=1)[0]
+    return bool(R.growth_re.search(window) or R.decline_re.search(window)
+                or any(w in window for w in R.rank_measure_words["growth_pct"]))
+
+
+def bracketed_place_figures(sent: Sentence, state: DocState, R: Rules) -> dict[int, Draft]:
+    """Lists of places each with its figure in brackets: "呼和浩特市(23.1%)、包头市(22.9%)…4个盟市规上
+    工业增加值增速高于全区平均水平", "平湖市(6.8%)、秀洲区(6.2%)…增速均较上月有所回升": each figure is
+    the growth of the indicator named right after the list, else of the sentence's subject when
+    the sentence speaks of growth. Returns figure index → its draft."""
+    s, nums = sent.s, sent.nums
+    if "%)" not in s and "%）" not in s:
+        return {}
+    ends = {h.end: h for h in _place_hits(s, R)}
+    items = [(i, ends[n.start - 1]) for i, n in enumerate(nums)
+             if n.is_pct and n.start > 1 and s[n.start - 1] in "((" and n.end < len(s) and s[n.end] in "))"
+             and n.start - 1 in ends]
+    runs: list[list[tuple[int, NameHit]]] = []
+    for item in items:
+        # (items of names the gazetteer does not know may stand between: 经开区(4.1%)、港区(-1.1%))
+        if runs and _BRACKET_ITEMS.fullmatch(s[nums[runs[-1][-1][0]].end + 1 : item[1].start]):
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    out: dict[int, Draft] = {}
+    for run in runs:
+        if len(run) < 2:
+            continue
+        tail = nums[run[-1][0]].end + 1
+        after = [m for m in sent.mentions if tail <= m.start <= tail + 12]
+        if after and _speaks_of_growth(s, after[0].end, R):
+            mention = after[0]
+        elif _speaks_of_growth(s, tail, R) or R.growth_re.search(s[: run[0][1].start]):
+            mention = subject_of(run[0][1].start, sent.mentions) or state.topic
+        else:
+            continue
+        lead = max(s.rfind(ch, 0, run[0][1].start) for ch in ",，;；:：。") + 1
+        if mention is None or len(mention.codes) != 1 or R.skip_re.search(s[lead : run[0][1].start]):
+            continue  # 贡献率分别为洪洞县(23.9%)…: shares, not growth
+        for i, hit in run:
+            region = places.resolve_name(hit.name, state.meta.region)
+            if region is None and R.subunit_name_re.fullmatch(hit.name):
+                region = hit.name
+            if region is None:
+                continue
+            num = nums[i]
+            d = draft(sent, state, i, num, Mention(hit.end, hit.end, mention.raw, mention.codes), mention.codes[0],
+                      None, s[hit.start : num.end], False, "actual", R,
+                      None if region == state.meta.region else region)
+            if d is not None:
+                d.start, d.end = hit.start, num.end + 1
+                out[i] = d
+    return out
+
+
 def respective_run(sent: Sentence, i: int, R: Rules) -> list[int]:
     """The figures listed after 分别 that figure i is one of (empty when it is not in such a list)."""
     s, nums = sent.s, sent.nums
@@ -154,6 +214,27 @@ def respective_run(sent: Sentence, i: int, R: Rules) -> list[int]:
         if i in listed and len(listed) >= 2:
             return listed
     return []
+
+
+def item_of_name_list(sent: Sentence, mention: Mention, run: list[int], R: Rules) -> int | None:
+    """The place of `mention` in a list of names before 分别 with as many items as the figures
+    after it (地方级财政收入、税收收入同口径分别增长2.1%、2.5%: 0), whether or not the other names
+    are indicators of ours; None when the names before 分别 are no such list."""
+    s, nums = sent.s, sent.nums
+    fm = s.rfind("分别", 0, nums[run[0]].start)
+    if fm < mention.end:
+        return None
+    lo = max(s.rfind(ch, 0, mention.start) for ch in ",，;；:：。") + 1
+    if any(ch in s[lo:fm] for ch in ",，;；") or any(lo <= n.start < fm for n in nums):
+        return None  # names only, in one clause
+    joiners = "|".join(map(re.escape, sorted(R.list_joiners, key=len, reverse=True)))
+    bounds = [lo] + [lo + m.end() for m in re.finditer(joiners, s[lo:fm])]
+    if len(bounds) != len(run):
+        return None
+    for k, b in enumerate(bounds):
+        if b <= mention.start < (bounds[k + 1] if k + 1 < len(bounds) else fm):
+            return k if s[b:mention.start].strip() == "" or k == 0 else None
+    return None
 
 
 def series_of_list(sent: Sentence, before: int, n: int, state: DocState, R: Rules

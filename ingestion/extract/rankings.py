@@ -19,6 +19,7 @@ _NOT_CJK = re.compile(rf"[^{CJK}]")
 _NOT_SCOPE = re.compile(rf"[^{CJK}\d()（）]")
 # A scope with a figure in it is not a field (…增长6.3%居…), unless it counts its members (11个设区市).
 _FIGURE_IN_SCOPE = re.compile(r"%|\d(?!\d*个)")
+_FIELD = re.compile(rf"[{CJK}]{{2,6}}")
 MAX_SCOPE = 16  # 西北五省区省会(首府)城市
 
 
@@ -51,6 +52,70 @@ def _scope(left: str, subject_end: int, R: Rules) -> tuple[str, tuple[int, str] 
         if scope in words:
             scope = ""
     return scope, verb
+
+
+def _all_word_at(left: str, R: Rules) -> int:
+    """Where 均 (or its like) stands right before the rank's verb in `left`, else -1."""
+    for w in R.rank_all_words:
+        k = left.rfind(w)
+        if k > 0 and any(left.startswith(v, k + len(w)) or left.startswith(v, k) for v in R.rank_verbs):
+            return k
+    return -1
+
+
+def _measured_names(s: str, lo: int, hi: int, mentions: list[Mention], R: Rules) -> list[tuple[Mention, str]]:
+    """A list of names, each with its own measure words, joined by 、 before 均 (GDP总量和增速、
+    规模工业增加值增速、服务业增加值总量、城乡居民收入增速均居…): each indicator of ours with each of its
+    measures. Empty unless some item before the last names a measure of its own (else the rank's
+    measure words are the list's, which the single-subject path reads)."""
+    bounds = [lo] + [k + 1 for k in range(lo, hi) if s[k] == "、"] + [hi + 1]
+    if len(bounds) < 3:
+        return []
+    out: list[tuple[Mention, str]] = []
+    own_measure = False
+    for k in range(len(bounds) - 1):
+        i0, i1 = bounds[k], bounds[k + 1] - 1
+        named = [m for m in mentions if i0 <= m.start <= i0 + 6 and m.end <= i1]
+        rest = s[named[0].end : i1] if named else ""
+        if any(rest == w for w in R.rank_both_words):
+            measures = ["level", "growth_pct"]
+        elif rest in R.rank_measure_words["growth_pct"]:
+            measures = ["growth_pct"]
+        elif rest in R.rank_measure_words["level"]:
+            measures = ["level"]
+        else:
+            if named:
+                return []  # a name with other words after it: not such a list
+            continue  # a name not of ours (服务业增加值总量)
+        own_measure = own_measure or k < len(bounds) - 2
+        if named and len(named[0].codes) == 1:
+            out.extend((named[0], m) for m in measures)
+    return out if own_measure else []
+
+
+def _figure_list_before(s: str, a: int, mentions: list[Mention], nums: list, R: Rules) -> list[tuple[Mention, str]]:
+    """The indicators of a list of "name + figure" items joined by 、 that ends right before the
+    clause at `a` (…增长23.1%、建筑业增加值增长20.1%、社会消费品零售总额增长13.1%,均…): each with the
+    measure of its figure. Items naming no indicator of ours count for the shape, not the result."""
+    end = a - 1 if a > 0 and s[a - 1] in ",，" else a
+    lo = max(s.rfind(ch, 0, end) for ch in ";；:：。") + 1
+    first = s.find("、", lo, end)
+    if first < 0:
+        return []
+    lo = max(s.rfind(",", lo, first), s.rfind("，", lo, first), lo - 1) + 1
+    out: list[tuple[Mention, str]] = []
+    bounds = [lo] + [k + 1 for k in range(lo, end) if s[k] == "、"] + [end + 1]
+    for k in range(len(bounds) - 1):
+        i0, i1 = bounds[k], bounds[k + 1] - 1
+        figs = [n for n in nums if i0 <= n.start and n.end <= i1]
+        if len(figs) != 1:
+            return []  # not a list of one figure per name
+        named = [m for m in mentions if i0 <= m.start <= i0 + 6 and m.end <= figs[0].start]
+        if named and len(named[0].codes) == 1:
+            growth = figs[0].is_pct and bool(R.growth_re.search(s[named[0].end : figs[0].start])
+                                             or R.decline_re.search(s[named[0].end : figs[0].start]))
+            out.append((named[0], "growth_pct" if growth else "level"))
+    return out if len(bounds) > 2 else []
 
 
 def list_members(s: str, mention: Mention, mentions: list[Mention], R: Rules) -> list[Mention]:
@@ -96,7 +161,9 @@ def rankings(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
         if continuing:
             scope = prev_scope
             list_index += 1
-        elif joined and len(left) <= 10 and not re.search(r"[\d%]", left):
+        elif (joined and len(left) <= 10 and not re.search(r"[\d%]", left)) or (
+                # 增幅列全省第10位,苏南第2位: another field, in a clause of its own
+                prev_end > 0 and s[prev_end:a] in (",", "，") and verb is None and _FIELD.fullmatch(left)):
             # 居全国第6位、西部第1位 / 总量列第7位、增幅列第1位: the same indicator, in another
             # field or of another measure
             scope = scope or prev_scope
@@ -111,6 +178,25 @@ def rankings(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
             if scope and R.scope_not_re.search(scope):
                 continue
         prev_scope, prev_end = scope, rm.end()
+        listed: list[tuple[Mention, str]] = []
+        if not continuing:
+            if left.startswith(R.rank_all_words):
+                # 固定资产投资增长23.1%、…、社会消费品零售总额增长13.1%,均排名全国第1
+                listed = _figure_list_before(s, a, mentions, nums, R)
+            elif (j := _all_word_at(left, R)) > 0:
+                # GDP总量和增速、一般公共预算收入总量和增速、规模工业增加值增速…均居长望浏宁第一
+                lo = max(s.rfind(ch, 0, a) for ch in ",，;；:：。") + 1
+                listed = _measured_names(s, lo, a + j, mentions, R)
+            if listed:
+                for m, measure in listed:
+                    # the evidence runs from the name through the rank the list shares
+                    start = m.start if rm.end() - m.start <= 2 * MAX_EVIDENCE else a
+                    out.append(Draft("ranking", m.codes[0], m.raw, measure, start, rm.end(), rank=rank,
+                                     rank_scope=scope, rank_direction="top",
+                                     region=region_before(sent, m.start, state, R),
+                                     year=decide.fact_year("actual", sent, state, rm.start()),
+                                     period=decide.fact_period("actual", sent, state, rm.start(), R)))
+                continue
         # the subject: the last mention before the rank, with nothing but its figures between
         mention = subject
         if mention is None:

@@ -67,6 +67,9 @@ def _place_in(sent: Sentence, lo: int, hi: int, state: DocState, R: Rules, openi
                 continue
             if opening and R.media_after_re.match(sent.s, tb):
                 return None  # 香格里拉网讯: a newspaper's name, not the subject
+            group = R.group_after_re.match(sent.s, tb)
+            if group:  # 武汉城市圈: a group of places around it, not the place (kept as written)
+                return sent.s[ta : group.end()]
             return full
         if not opening and len(word) >= 3 and R.place_suffix_re.search(word) and word[:1] not in ("全", "我", "本", "该"):
             return word

@@ -40,8 +40,8 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "contextual_fillers": regex,
         "contextual_indicators": records(
             {"head": word, "needs_before": regex, "indicator": _indicator_code, "window": integer}),
-        "gap_ignorable": regexes, "qualitative_phrases": regexes, "cpi_index_level": _cpi_level,
-        "comparison_figure": regex, "change_before": regex, "floor_before": regex, "exact_after": regex, "target_words": regex, "place_list_glue": regex, "media_after": regex,
+        "gap_ignorable": regexes, "share_in_gap": regexes, "qualitative_phrases": regexes, "cpi_index_level": _cpi_level,
+        "comparison_figure": regex, "change_before": regex, "floor_before": regex, "exact_after": regex, "target_words": regex, "place_list_glue": regex, "media_after": regex, "group_after": regex,
         "comparison_before_place": regex, "size_class_after": regex, "per_unit_in_gap": regex,
         "bare_units": words, "figure_only_aliases": mapping_of(_indicator_code),
     },
@@ -55,13 +55,13 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "plan_start_patterns": regexes, "horizon_start_patterns": regexes,
         "review_start_patterns": regexes, "skip_paragraph_patterns": regexes,
         "target_cues": regexes, "actual_cues_in_target": words,
-        "notice_target_line": regex, "inline_target": regex, "target_restated": regex,
+        "notice_target_line": regex, "result_against_target": regex, "inline_target": regex, "target_restated": regex,
     },
     "rankings.yaml": {
         "rank_number": regex, "rank_verbs": words, "verbs_without_scope": words,
         "scopes_without_verb": words, "scope_trim": regex, "scope_not": regex,
         "measure_words": mapping_of(words, {"growth_pct", "level"}),
-        "both_words": words, "respective_words": words, "carried_subject": regex, "level_names": words, "league_table": regex,
+        "both_words": words, "all_words": words, "respective_words": words, "carried_subject": regex, "level_names": words, "league_table": regex,
         "league_bottom_words": words, "league_scope": regex, "league_subject": regex,
     },
 }
@@ -111,10 +111,12 @@ class Rules:
     comparator_before: tuple[tuple[str, str], ...]
     list_joiners: frozenset[str]
     gap_ignorable_re: re.Pattern
+    share_in_gap_re: re.Pattern
     gap_scope_words: tuple[str, ...]
     comparison_figure_re: re.Pattern
     target_words_re: re.Pattern
     media_after_re: re.Pattern
+    group_after_re: re.Pattern
     comparison_before_place_re: re.Pattern
     list_glue_re: re.Pattern
     change_before_re: re.Pattern
@@ -166,6 +168,7 @@ class Rules:
     target_cues: tuple[str, ...]
     actual_in_target_re: re.Pattern
     notice_target_re: re.Pattern
+    result_against_target_re: re.Pattern
     inline_target_re: re.Pattern
     target_restated_re: re.Pattern
     # rankings
@@ -177,6 +180,7 @@ class Rules:
     scope_not_re: re.Pattern
     rank_measure_words: dict[str, tuple[str, ...]]
     rank_both_words: tuple[str, ...]
+    rank_all_words: tuple[str, ...]
     respective_rank_re: re.Pattern
     carried_subject_re: re.Pattern
     rank_level_names: tuple[str, ...]
@@ -231,11 +235,13 @@ def rules() -> Rules:
         comparator_after=tuple(comp_after),
         comparator_before=tuple(comp_before),
         list_joiners=frozenset(v["list_joiners"]),
-        gap_ignorable_re=re.compile("|".join(v["gap_ignorable"])),
+        gap_ignorable_re=re.compile("|".join(v["gap_ignorable"] + v["share_in_gap"])),
+        share_in_gap_re=re.compile("|".join(v["share_in_gap"])),
         gap_scope_words=tuple(v["gap_scope_words"]),
         comparison_figure_re=re.compile(v["comparison_figure"]),
         target_words_re=re.compile(v["target_words"]),
         media_after_re=re.compile(v["media_after"]),
+        group_after_re=re.compile(v["group_after"]),
         comparison_before_place_re=re.compile(v["comparison_before_place"]),
         list_glue_re=re.compile(v["place_list_glue"]),
         change_before_re=re.compile(v["change_before"]),
@@ -292,6 +298,7 @@ def rules() -> Rules:
         target_cues=tuple(f["target_cues"]),
         actual_in_target_re=re.compile(alternation(f["actual_cues_in_target"])),
         notice_target_re=re.compile(f["notice_target_line"]),
+        result_against_target_re=re.compile(f["result_against_target"]),
         inline_target_re=re.compile(f["inline_target"]),
         target_restated_re=re.compile(f["target_restated"]),
         rank_re=re.compile(r["rank_number"]),
@@ -302,6 +309,7 @@ def rules() -> Rules:
         scope_not_re=re.compile(r["scope_not"]),
         rank_measure_words={k: tuple(ws) for k, ws in r["measure_words"].items()},
         rank_both_words=tuple(r["both_words"]),
+        rank_all_words=tuple(r["all_words"]),
         respective_rank_re=re.compile(alternation(r["respective_words"])),
         carried_subject_re=re.compile(r["carried_subject"]),
         rank_level_names=tuple(r["level_names"]),

@@ -50,6 +50,7 @@ SCHEMA = {
     "results_period": regex,
     "date_patterns": regexes,
     "autumn_month": integer,
+    "meeting_date": regex,
     "work_report_title": regex,
     "review_year": regex,
     "target_year": regex,
@@ -57,6 +58,7 @@ SCHEMA = {
     "source_year": regex,
     "title_words": words,
     "head_periods": records({"pattern": regex, "months": months}),
+    "compared_period_before": regex,
     "issuer_patterns": regexes,
     "self_level_words": mapping_of(words, {"county", "prefecture", "province"}),
     "self_level_not_before": regex,
@@ -73,6 +75,7 @@ class MetaRules:
     results_period: re.Pattern
     dates: tuple[re.Pattern, ...]
     autumn_month: int
+    meeting_date: re.Pattern
     work_title: re.Pattern
     review_year: re.Pattern
     target_year: re.Pattern
@@ -80,6 +83,7 @@ class MetaRules:
     source_year: re.Pattern
     title_words: tuple[str, ...]
     head_periods: tuple[tuple[re.Pattern, Any], ...]
+    compared_period_before: re.Pattern
     issuers: list[re.Pattern]
     levels: LevelWords
     county_addressees: re.Pattern
@@ -91,9 +95,10 @@ def meta_rules() -> MetaRules:
     return MetaRules(
         m["head_chars"], tuple((k["kind"], re.compile(k["pattern"]), k["within"]) for k in m["kinds"]),
         re.compile(m["results_period"]), tuple(re.compile(p) for p in m["date_patterns"]), m["autumn_month"],
-        re.compile(m["work_report_title"]), re.compile(m["review_year"]), re.compile(m["target_year"]),
+        re.compile(m["meeting_date"]), re.compile(m["work_report_title"]), re.compile(m["review_year"]), re.compile(m["target_year"]),
         re.compile(m["any_year"]), re.compile(m["source_year"]), tuple(m["title_words"]),
         tuple((re.compile(p["pattern"]), p["months"]) for p in m["head_periods"]),
+        re.compile(m["compared_period_before"]),
         [re.compile(p, re.M) for p in m["issuer_patterns"]],
         LevelWords(m["self_level_words"], re.compile(m["self_level_not_before"]), re.compile(m["self_level_not_after"]),
                    frozenset(m["ordinary_word_names"])),
@@ -145,6 +150,11 @@ def _report_years(text: str, head: str, published: dt.date | None, src_year: int
     m = M.work_title.search(head)
     if m and m.group(1):
         target, how = int(m.group(1)), "text"
+        meeting = M.meeting_date.search(head)
+        if meeting and int(meeting.group(1)) == target and int(meeting.group(2)) >= M.autumn_month:
+            # "2020年…政府工作报告", given on 2020年12月23日: the title names the year it was given
+            # in; it reviews that year and sets the next one's goals
+            return target, target + 1, "text"
     if target is None:
         # the latest year named with goals (a plan report: "2024年计划执行情况与2025年计划草案")
         named = [int(tm.group(1)) for tm in M.target_year.finditer(text[:5000])]
@@ -155,7 +165,7 @@ def _report_years(text: str, head: str, published: dt.date | None, src_year: int
     review = None
     rv = M.review_year.search(text[:20000])
     if rv:
-        review = int(rv.group(1) or rv.group(2))
+        review = int(next(g for g in rv.groups() if g))
     if target is None and review is not None:
         target, how = review + 1, "text"
     if target is None and src_year is not None:
@@ -198,16 +208,24 @@ _FIGURE_RE = re.compile(r"\d\s*(?:%|亿元|万元|万人|元)")
 
 
 def _period_named(text: str, M: MetaRules) -> tuple[int, int] | None:
+    """The period named first in the text (1-10月份 before 较1-9月份; a period after 较, 比 or 与 is a
+    comparison's, not the text's)."""
+    best: tuple[int, tuple[int, int]] | None = None
     for rx, spec in M.head_periods:
-        pm = rx.search(text)
-        if pm:
+        for pm in rx.finditer(text):
+            if best is not None and pm.start() >= best[0]:
+                break
+            if M.compared_period_before.search(text, max(0, pm.start() - 2), pm.start()):
+                continue
             if spec == "to_month":
                 last = cn_to_int(pm.group(1))
-                if last and 1 <= last <= 12:
-                    return (1, last)
-                continue
-            return tuple(spec)
-    return None
+                if not (last and 1 <= last <= 12):
+                    continue
+                best = (pm.start(), (1, last))
+            else:
+                best = (pm.start(), tuple(spec))
+            break
+    return best[1] if best else None
 
 
 def _default_period(kind: str | None, title: str | None, text: str, M: MetaRules) -> tuple[int, int]:

@@ -204,8 +204,44 @@ def _wrap_edits(original: str, text: str, junk: set[str]) -> list[tuple[int, int
     return edits
 
 
+# A line that holds a figure only ("3.5%", "10", "、"): text taken from a PDF's spans puts each
+# figure on a line of its own, and breaks words where a span ended ("地区生\n产总值增长\n3.5%\n左右").
+_FIGURE_LINE_RE = re.compile(r"[ \t\u3000]*[\d.,%、~\-—]+[ \t\u3000]*")
+_CJK_CHAR_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _span_break_edits(original: str) -> list[tuple[int, int, str]]:
+    """Breaks of a text laid out one PDF span per line: where figures stand on lines of their own
+    (at least 5 of them, a fifth of the lines), a break next to such a line, or one cutting a line
+    inside a word, is no break; one after a sentence's end, or around a heading, stays."""
+    lines = original.split("\n")
+    if len(lines) < 6:
+        return []
+    figure_lines = [bool(_FIGURE_LINE_RE.fullmatch(x)) and bool(x.strip()) for x in lines]
+    filled = sum(1 for x in lines if x.strip())
+    if sum(figure_lines) < 5 or sum(figure_lines) < 0.2 * filled:
+        return []
+    edits = []
+    pos = 0
+    for i in range(len(lines) - 1):
+        pos += len(lines[i])
+        prev, nxt = lines[i].rstrip(), lines[i + 1].lstrip()
+        if prev and nxt and prev[-1] not in _SENTENCE_END and (
+                figure_lines[i] or figure_lines[i + 1]
+                or (len(prev) >= 8 and _CJK_CHAR_RE.match(prev[-1]) and _CJK_CHAR_RE.match(nxt[0])
+                    and not _HEADING_RE.match(nxt) and not _HEADING_RE.match(lines[i]))):
+            edits.append((pos, pos + 1, ""))
+        pos += 1
+    return edits
+
+
+_STOP_AS_POINT_RE = re.compile(r"(?<=\d)。(?=\d{1,4}\s*(?:%|亿|万|元|个百分点|倍))")
+
+
 def _number_edits(text: str) -> list[tuple[int, int, str]]:
-    edits = [(m.start(), m.end(), ".") for m in _SPACED_POINT_RE.finditer(text) if m.end() - m.start() > 1]
+    # a decimal point typed as a full stop (增长9。5%, 373。15亿元)
+    edits = [(m.start(), m.end(), ".") for m in _STOP_AS_POINT_RE.finditer(text)]
+    edits += [(m.start(), m.end(), ".") for m in _SPACED_POINT_RE.finditer(text) if m.end() - m.start() > 1]
     edits += [(m.start(), m.end(), "") for m in _SPACE_BEFORE_PCT_RE.finditer(text)]
     for m in _CN_PERCENT_RE.finditer(text):
         value = cn_to_number(m.group(1))
@@ -265,6 +301,7 @@ def build_view(original: str) -> TextView:
     junk = junk_tokens(folded)
     symbols = _symbol_edits(folded)
     edits = _pinyin_edits(folded) + _junk_edits(folded, junk) + _wrap_edits(original, folded, junk)
+    edits += _span_break_edits(original)
     edits += _number_edits(folded) + symbols
     edits.sort(key=lambda e: (e[0], -e[1]))
     parts: list[str] = []

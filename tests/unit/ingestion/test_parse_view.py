@@ -98,3 +98,20 @@ def test_script_of_the_sample_pages():
     got = {p.stem: build_view(p.read_text(encoding="utf-8")).script for p in WILD.glob("*.txt")}
     agree = sum(got[k] == v for k, v in labels.items())
     assert agree >= 22, {k: (got[k], v) for k, v in labels.items() if got[k] != v}
+
+
+def test_a_page_laid_out_one_pdf_span_per_line_is_joined():
+    """Figures on lines of their own and words cut where a span ended ("地区生\n产总值增长\n3.5%\n左右")
+    read as one sentence; a break after a sentence's end, or before a heading, stays."""
+    original = (REPO / "tests/data/wild_holdout/pages/n20_jilin_2020.txt").read_text(encoding="utf-8")
+    view = build_view(original)
+    assert "预计全年地区生产总值增长3.5%左右。规模以上工业增加值增速由负转正,增长3%以上。" in view.text
+    assert "增长2.1%、2.5%。\n——新动能不断集聚。\n红旗品牌汽车产量10.4万辆" in view.text
+    i = view.text.index("地区生产总值增长3.5%")
+    a, b = view.to_original(i, i + len("地区生产总值增长3.5%"))
+    assert original[a:b] == "地区生\n产总值增长\n3.5%"
+
+
+def test_a_page_with_a_few_short_figure_lines_keeps_its_lines():
+    text = "一、主要指标\n地区生产总值\n12.5\n亿元\n增长\n6.1%\n二、其他\n全年完成情况良好。\n"
+    assert build_view(text).text == text  # fewer than five figure lines: a table's cells stay apart
