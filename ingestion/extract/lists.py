@@ -12,7 +12,7 @@ from ingestion.extract.drafts import Draft, subject_of
 from ingestion.extract.mentions import Mention
 from ingestion.extract.numbers import Num
 from ingestion.extract.rules import Rules
-from ingestion.extract.values import draft
+from ingestion.extract.values import convert, draft
 from ingestion.parse import places
 from ingestion.parse.cn_numerals import cn_to_int
 from ingestion.parse.region import NameHit, name_hits
@@ -149,53 +149,67 @@ def _speaks_of_growth(s: str, pos: int, R: Rules) -> bool:
 
 
 def bracketed_place_figures(sent: Sentence, state: DocState, R: Rules) -> dict[int, Draft]:
-    """Lists of places each with its figure in brackets: "呼和浩特市(23.1%)、包头市(22.9%)…4个盟市规上
-    工业增加值增速高于全区平均水平", "平湖市(6.8%)、秀洲区(6.2%)…增速均较上月有所回升": each figure is
-    the growth of the indicator named right after the list, else of the sentence's subject when
-    the sentence speaks of growth. Returns figure index → its draft."""
+    """Lists of places each with its own figure: in brackets ("呼和浩特市(23.1%)、包头市(22.9%)…4个盟市
+    规上工业增加值增速高于全区平均水平", "平湖市(6.8%)、秀洲区(6.2%)…增速均较上月有所回升"), or an amount
+    right after each ("是:海城市305亿元、瓦房店市304亿元、大石桥市247亿元"). Returns figure index →
+    its draft (see _deal_run for whose figure each is)."""
     s, nums = sent.s, sent.nums
-    if "%)" not in s and "%）" not in s:
+    bracketed = "%)" in s or "%）" in s
+    if not bracketed and "、" not in s:
         return {}
     ends = {h.end: h for h in _place_hits(s, R)}
     items = [(i, ends[n.start - 1]) for i, n in enumerate(nums)
              if n.is_pct and n.start > 1 and s[n.start - 1] in "((" and n.end < len(s) and s[n.end] in "))"
              and n.start - 1 in ends]
-    runs: list[list[tuple[int, NameHit]]] = []
-    for item in items:
-        # (items of names the gazetteer does not know may stand between: 经开区(4.1%)、港区(-1.1%))
-        if runs and _BRACKET_ITEMS.fullmatch(s[nums[runs[-1][-1][0]].end + 1 : item[1].start]):
-            runs[-1].append(item)
-        else:
-            runs.append([item])
+    # …or an amount right after each place (海城市305亿元、瓦房店市304亿元、大石桥市247亿元)
+    amounts = [(i, ends[n.start]) for i, n in enumerate(nums) if not n.is_pct and n.start in ends]
     out: dict[int, Draft] = {}
-    for run in runs:
-        if len(run) < 2:
-            continue
-        tail = nums[run[-1][0]].end + 1
-        after = [m for m in sent.mentions if tail <= m.start <= tail + 12]
-        if after and _speaks_of_growth(s, after[0].end, R):
-            mention = after[0]
-        elif _speaks_of_growth(s, tail, R) or R.growth_re.search(s[: run[0][1].start]):
-            mention = subject_of(run[0][1].start, sent.mentions) or state.topic
-        else:
-            continue
-        lead = max(s.rfind(ch, 0, run[0][1].start) for ch in ",，;；:：。") + 1
-        if mention is None or len(mention.codes) != 1 or R.skip_re.search(s[lead : run[0][1].start]):
-            continue  # 贡献率分别为洪洞县(23.9%)…: shares, not growth
-        for i, hit in run:
-            region = places.resolve_name(hit.name, state.meta.region)
-            if region is None and R.subunit_name_re.fullmatch(hit.name):
-                region = hit.name
-            if region is None:
-                continue
-            num = nums[i]
-            d = draft(sent, state, i, num, Mention(hit.end, hit.end, mention.raw, mention.codes), mention.codes[0],
-                      None, s[hit.start : num.end], False, "actual", R,
-                      None if region == state.meta.region else region)
-            if d is not None:
-                d.start, d.end = hit.start, num.end + 1
-                out[i] = d
+    for found, close, least in ((items, 1, 2), (amounts, 0, 3)):
+        runs: list[list[tuple[int, NameHit]]] = []
+        for item in found:
+            # (items of names the gazetteer does not know may stand between: 经开区(4.1%)、港区(-1.1%))
+            if runs and (_BRACKET_ITEMS if close else R.list_glue_re).fullmatch(
+                    s[nums[runs[-1][-1][0]].end + close : item[1].start]):
+                runs[-1].append(item)
+            else:
+                runs.append([item])
+        for run in runs:
+            if len(run) >= least:
+                _deal_run(sent, state, run, close, R, out)
     return out
+
+
+def _deal_run(sent: Sentence, state: DocState, run: list[tuple[int, NameHit]], close: int, R: Rules,
+              out: dict[int, Draft]) -> None:
+    """The figures of one list of places: growth in brackets of the indicator named right after the
+    list or of the sentence's subject; amounts of the subject when it is measured in amounts."""
+    s, nums = sent.s, sent.nums
+    tail = nums[run[-1][0]].end + close
+    after = [m for m in sent.mentions if tail <= m.start <= tail + 12]
+    mention: Mention | None = None
+    if not close:
+        mention = subject_of(run[0][1].start, sent.mentions) or state.topic
+        if mention is None or len(mention.codes) != 1 or convert(nums[run[0][0]], mention.codes[0], R) is None:
+            return  # amounts of an indicator measured in other units
+    elif after and _speaks_of_growth(s, after[0].end, R):
+        mention = after[0]
+    elif _speaks_of_growth(s, tail, R) or R.growth_re.search(s[: run[0][1].start]):
+        mention = subject_of(run[0][1].start, sent.mentions) or state.topic
+    lead = max(s.rfind(ch, 0, run[0][1].start) for ch in ",，;；:：。") + 1
+    if mention is None or len(mention.codes) != 1 or R.skip_re.search(s[lead : run[0][1].start]):
+        return  # 贡献率分别为洪洞县(23.9%)…: shares, not growth
+    for i, hit in run:
+        region = places.resolve_name(hit.name, state.meta.region)
+        if region is None and R.subunit_name_re.fullmatch(hit.name):
+            region = hit.name
+        if region is None:
+            continue
+        num = nums[i]
+        d = draft(sent, state, i, num, Mention(hit.end, hit.end, mention.raw, mention.codes), mention.codes[0],
+                  None, s[hit.start : num.end], False, "actual", R, None if region == state.meta.region else region)
+        if d is not None:
+            d.start, d.end = hit.start, num.end + close
+            out[i] = d
 
 
 def respective_run(sent: Sentence, i: int, R: Rules) -> list[int]:

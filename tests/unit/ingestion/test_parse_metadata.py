@@ -92,6 +92,12 @@ def test_goals_of_a_year_after_a_comma_name_the_target_year():
     assert (meta.year, meta.target_year) == (2018, 2019)
 
 
+def test_a_title_naming_the_year_its_report_reviews():
+    # "2019年陇县人民政府工作报告", given 2020年1月8日, opens "2019年工作回顾"
+    meta = _meta(HOLDOUT / "s05_longxian_2020.txt", False)
+    assert (meta.kind, meta.year, meta.target_year) == ("work_report", 2019, 2020)
+
+
 def test_a_bulletin_published_in_april_reports_last_year():
     meta = _meta(DEV / "d116_ningxia_2023.txt", False)
     assert meta.year == 2023 and meta.published_date.year == 2024
