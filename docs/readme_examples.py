@@ -66,10 +66,15 @@ def gwr(*args: str, shown: str | None = None, head: int | None = None, stderr: b
     return Run(("gwr", *args), shown, head, stderr)
 
 
-def sql_block(query: str) -> tuple[str, Run]:
+def sql_block(query: str) -> tuple[str, Run, str]:
     """A query shown as SQL, with what DuckDB's Python client prints for it."""
     code = f"import duckdb; print(duckdb.connect('warehouse/gwr.duckdb', read_only=True).sql({query!r}))"
-    return query, Run(("python", "-c", code), shown="")
+    return query, Run(("python", "-c", code), shown=""), "sql"
+
+
+def python_block(code: str) -> tuple[str, Run, str]:
+    """Python shown as it is, with what it prints."""
+    return code, Run(("python", "-c", code), shown=""), "python"
 
 
 ATTAINMENT = """\
@@ -96,6 +101,28 @@ SQL_CSV = ("select region, indicator, rank, rank_scope from marts.fct_rankings w
            "order by 1, 2 limit 3")
 SQL_MD = ("select coalesce(comparator, '(qualitative)') as comparator, count(*) as targets "
           "from marts.fct_targets group by 1 order by 2 desc limit 3")
+REGION_CODES = """\
+select count(*) as facts, count(region_code) as coded,
+       round(100 * count(region_code) / count(*), 1) as pct_coded,
+       count(*) filter (where region_code is null) as without_code
+from (select region_code from marts.fct_targets union all
+      select region_code from marts.fct_actuals union all
+      select region_code from marts.fct_rankings);"""
+PANEL_PANDAS = """\
+import pandas as pd
+panel = pd.read_parquet("panel/gwr_panel.parquet")
+gdp = panel.query("indicator == 'gdp' and measure == 'growth_pct'").set_index(["region_code", "year"])
+print(gdp.loc[["420000", "421200"], ["region", "target_value", "target_comparator", "fy_actual", "py_actual", "py_end_month"]])"""
+CITE = """\
+import pandas as pd
+panel = pd.read_parquet("panel/gwr_panel.parquet")
+docs = pd.read_parquet("panel/gwr_documents.parquet").set_index("document_id")
+r = panel.query("region == '咸宁市' and year == 2022 and indicator == 'gdp' and measure == 'growth_pct'").iloc[0]
+for side in ("target", "py"):
+    d = docs.loc[r[f"{side}_document_id"]]
+    print(f"{side}: {r.region} ({r.region_code}) {r.year}, “{r[f'{side}_evidence']}”, {d.title}, "
+          f"published {d.published_date}, characters {r[f'{side}_char_start']}–{r[f'{side}_char_end']}, "
+          f"fact {r[f'{side}_fact_id']}")"""
 
 WILD_DB = "wild/gwr.duckdb"
 """The warehouse of the scraped pages: a folder of its own (its Data Docs and dbt files beside it)."""
@@ -109,7 +136,7 @@ FILES = {
 }
 """Files the README's reader writes by hand, made in the scratch folder before the examples run."""
 
-EXAMPLES: dict[str, list[str | Run | tuple[str, Run]]] = {
+EXAMPLES: dict[str, list[str | Run | tuple[str, Run, str]]] = {
     # the order is the order they run in: refresh builds the warehouse the others read
     "refresh": [gwr("refresh")],
     "help": [gwr("--help")],
@@ -142,6 +169,11 @@ EXAMPLES: dict[str, list[str | Run | tuple[str, Run]]] = {
     "server": [gwr("server", "start"), gwr("refresh", head=2), gwr("server", "stop")],
     "report": [gwr("report", "--out", "reports")],
     "docs": [gwr("docs")],
+    "export": [gwr("export", "--format", "csv", "--format", "parquet", "--format", "dta", "--format", "xlsx",
+                   "--out", "panel")],
+    "panel-pandas": [python_block(PANEL_PANDAS)],
+    "cite": [python_block(CITE)],
+    "query-region-codes": [sql_block(REGION_CODES)],
     # the scraped pages, in a warehouse of their own: one page quarantined, then fixed by a manifest
     "wild-refresh": [gwr("refresh", "--source", "sample_corpus_wild", "--db", WILD_DB)],
     "wild-fix": [
@@ -191,8 +223,8 @@ def render(name: str, workdir: Path, env: dict[str, str]) -> str:
     parts: list[str] = []
     for item in EXAMPLES[name]:
         if isinstance(item, tuple):
-            query, run = item
-            parts.append(f"```sql\n{query}\n```\n```\n{_run(run, workdir, env)}\n```\n")
+            query, run, language = item
+            parts.append(f"```{language}\n{query}\n```\n```\n{_run(run, workdir, env)}\n```\n")
             continue
         shown = run_shown(item)
         parts.append(f"$ {shown}\n{_run(item, workdir, env)}\n")

@@ -175,10 +175,14 @@ def _prune_history(docs_dir: Path, keep: int | None = None) -> None:
 
 
 def _build_docs(context, docs_dir: Path, resource_ids: list) -> Path | None:
-    """Render this run's results and suites (incremental: earlier runs' pages are kept) + index."""
+    """Render this run's results and suites (incremental: earlier runs' pages are kept) + index,
+    then point every page at the local copies of its CDN assets (they open offline)."""
+    from expectations.data_docs_offline import make_offline
+
     try:
         _prune_history(docs_dir)
         context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=resource_ids or None)
+        make_offline(docs_dir)
     except Exception:  # docs are a convenience; never let them break the gate
         log.exception("building GX Data Docs failed")
         return None

@@ -76,6 +76,11 @@ def indicator_codes(seeds_dir: Path | None = None) -> tuple[str, ...]:
     return _seed_column("indicators.csv", "indicator", seeds_dir)
 
 
+def region_codes(seeds_dir: Path | None = None) -> tuple[str, ...]:
+    """The gazetteer's codes: column `adcode` of seeds/regions.csv."""
+    return _seed_column("regions.csv", "adcode", seeds_dir)
+
+
 def max_year() -> int:
     return dt.date.today().year + 1
 
@@ -348,6 +353,7 @@ def _offset_checks(table: str, text_flag: str, text_note: str) -> list[Check]:
 def raw_suite(seeds_dir: Path | None = None) -> SuiteSpec:
     units = standard_units(seeds_dir)
     indicators = indicator_codes(seeds_dir)
+    adcodes = list(region_codes(seeds_dir))
     y1 = max_year()
     max_share = quarantine_max_share()
     D, S, F = "raw.documents", "raw.sentences", "raw.facts"
@@ -366,6 +372,8 @@ def raw_suite(seeds_dir: Path | None = None) -> SuiteSpec:
               where=PUBLISHED),
         Check(D, "ExpectColumnValuesToBeBetween",
               {"column": "target_year", "min_value": MIN_YEAR, "max_value": y1}, where=PUBLISHED),
+        Check(D, "ExpectColumnValuesToBeInSet", {"column": "region_code", "value_set": adcodes},
+              note="codes from seeds/regions.csv (NULL allowed: not in the gazetteer, or ambiguous)"),
         Check(D, "ExpectColumnValuesToBeInSet", {"column": "content_hash_matches_text", "value_set": [True]},
               blocking=False, note="content_hash == sha256(text)"),
         Check(D, "ExpectColumnValuesToBeBetween", {"column": "fact_count", "min_value": 1},
@@ -395,6 +403,8 @@ def raw_suite(seeds_dir: Path | None = None) -> SuiteSpec:
               note="standard units from seeds/units.csv"),
         Check(F, "ExpectColumnValuesToBeInSet", {"column": "indicator", "value_set": list(indicators)},
               note="codes from seeds/indicators.csv (NULL allowed: unknown indicator)"),
+        Check(F, "ExpectColumnValuesToBeInSet", {"column": "region_code", "value_set": adcodes},
+              note="codes from seeds/regions.csv (NULL allowed: ambiguous name)"),
         Check(F, "ExpectColumnValuesToBeBetween", {"column": "year", "min_value": MIN_YEAR, "max_value": y1},
               where=PUBLISHED),
         Check(F, "ExpectColumnValuesToBeBetween", {"column": "period_start_month", "min_value": 1, "max_value": 12}),

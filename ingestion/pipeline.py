@@ -10,6 +10,7 @@ from typing import Any
 
 from ingestion import EXTRACTOR_VERSION
 from ingestion.extract import OverBudget, extract_facts
+from ingestion.parse.codes import attach_codes
 from ingestion.parse.metadata import apply_overrides, infer_meta
 from ingestion.readers import read_text
 from ingestion.records import DocumentRecord, ParsedDocument, SentenceRecord
@@ -30,7 +31,8 @@ def parse_text(
     """Parse a file's text; a file with several reports gives ids STEM#1, STEM#2, …
 
     `overrides` (from a manifest) replace the inferred metadata before facts are extracted, so
-    every fact whose region or year defaults to the document's gets the overridden one. Every
+    every fact whose region or year defaults to the document's gets the overridden one. The
+    document and its facts get their regions' codes (ingestion/parse/codes.py). Every
     document is triaged (ingestion/parse/triage.py): one that cannot be published carries its
     reason and fix. A document whose extraction takes longer than `budget_seconds` is kept
     without facts, quarantined, instead of stalling the run."""
@@ -64,6 +66,7 @@ def parse_text(
             verdict = Quarantine(f"parsing took longer than its budget of {budget_seconds:g} s",
                                  "raise GWR_PARSE_BUDGET and refresh with --full (an unchanged file is not parsed "
                                  "again otherwise), or leave the file out if it is not a report")
+        doc.region_code = attach_codes(meta.region, view.text, facts)
         if verdict is not None:
             doc.quarantine_reason, doc.quarantine_fix = verdict.reason, verdict.fix
         out.append(ParsedDocument(doc, sentences, facts))

@@ -43,6 +43,7 @@ class FactRecord:
     rank_scope: str | None = None
     rank_direction: str | None = None
     target_text: str | None = None
+    region_code: str | None = None  # adcode of the region (ingestion/parse/codes.py)
     extractor_version: str = ""
     run_id: str = ""
     fact_id: str = ""
@@ -84,6 +85,7 @@ class DocumentRecord:
     title: str | None = None
     script: str | None = None  # simplified | traditional | garbled
     region_source: str | None = None  # title | issuer | mentions | source name | manifest
+    region_code: str | None = None  # adcode of the region (ingestion/parse/codes.py)
     quarantine_reason: str | None = None  # why it is not published (ingestion/parse/triage.py)
     quarantine_fix: str | None = None  # what would fix it
     extractor_version: str = ""

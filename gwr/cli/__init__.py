@@ -4,9 +4,11 @@
     gwr serve [--cron '0 2 * * *'] [--timezone Asia/Shanghai] [--source ...] [--db PATH]
     gwr parse FILE ... [--format table|json]
     gwr sql [QUERY] | gwr status | gwr report --out DIR | gwr docs | gwr eval --gold PATH
+    gwr export --out DIR [--format csv|parquet|dta|xlsx] [--province 湖北] [--year 2021-2023]
     gwr server start|stop|status   (a local Prefect server kept running between refreshes)
 
-build.py (refresh, serve), server.py (server start|stop|status), parse.py, read.py (sql, status, report, docs, eval) hold the commands;
+build.py (refresh, serve), server.py (server start|stop|status), parse.py, read.py (sql, status, report, docs, eval),
+export.py hold the commands;
 options.py the shared options; render.py (the refresh summary) and parse_view.py what they print. Heavy libraries (Prefect, dbt, Great
 Expectations) are imported inside the commands that need them, so `gwr --help` starts fast.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 import click
 
 from gwr.cli.build import refresh, serve
+from gwr.cli.export import export_cmd
 from gwr.cli.options import CONTEXT_SETTINGS
 from gwr.cli.parse import parse
 from gwr.cli.read import docs_cmd, eval_cmd, report_cmd, sql_cmd, status_cmd
@@ -35,7 +38,7 @@ def cli() -> None:
     """
 
 
-for _command in (parse, refresh, serve, server, eval_cmd, sql_cmd, status_cmd, report_cmd, docs_cmd):
+for _command in (parse, refresh, serve, server, eval_cmd, sql_cmd, status_cmd, report_cmd, docs_cmd, export_cmd):
     cli.add_command(_command)
 
 

@@ -151,11 +151,15 @@ def report_cmd(db: str | None, out: Path) -> None:
                          region, indicator and year; hover or click any number to see the
                          sentence of the report it comes from
     DIR/quality.html     data quality: checks per stage and the rows that failed, what the
-                         latest run quarantined (reasons, fixes), facts per document, unknown
-                         indicator names, run history
+                         latest run quarantined (reasons, fixes), facts per document, facts
+                         without a region code, unknown indicator names, run history
+    DIR/documents/       one page per report: its full text with every fact highlighted where
+                         it was read and the list of its facts; every number on the other pages
+                         links to its place here
     DIR/data_docs/       a copy of the Great Expectations Data Docs of the last run
 
-    The pages need no server and no internet (styles, charts and the small script are inline).
+    The pages need no server and no internet (styles, charts and the small scripts are inline;
+    the Data Docs use local copies of their styles and scripts).
     """
     from gwr.report import write_report
 
@@ -165,6 +169,7 @@ def report_cmd(db: str | None, out: Path) -> None:
         click.echo(f"  {p}")
     if res.data_docs:
         click.echo(f"  {res.data_docs}  (GX Data Docs, copied)")
+    click.echo(f"  {res.out_dir / 'documents'}/  ({res.documents} document page(s))")
     click.echo(f"{res.charts} chart(s), {res.attainment_rows} target(s) in the attainment table")
     click.echo(f"open: file://{res.out_dir / 'index.html'}")
 

@@ -13,7 +13,11 @@ Pages written to `out_dir`:
     attainment.html   targets beside the latest actuals (marts.fct_target_attainment): one
                       bullet chart per headline indicator, and a table that sorts and filters by
                       province, region, indicator and year; every number shows its evidence
-    data_docs/        a copy of the GX Data Docs of the last run (`<db dir>/data_docs/`)
+    documents/        one page per document: its full text with every fact highlighted at its
+                      offsets, and the list of its facts; every number on the other pages links
+                      to its place here (documents/<id>.html#f-<fact id>)
+    data_docs/        a copy of the GX Data Docs of the last run (`<db dir>/data_docs/`), whose
+                      CDN assets are local copies (expectations/data_docs_offline.py)
 
 data.py reads the warehouse, charts.py computes the SVG geometry, pages.py fills the Jinja2
 templates (templates/) with it; styles and the table script are static files (static/).
@@ -35,6 +39,7 @@ class ReportResult:
     data_docs: Path | None = None
     charts: int = 0
     attainment_rows: int = 0
+    documents: int = 0
 
 
 def write_report(db_path: Path, out_dir: Path) -> ReportResult:
@@ -65,4 +70,23 @@ def write_report(db_path: Path, out_dir: Path) -> ReportResult:
         p = out_dir / name
         p.write_text(text, encoding="utf-8")
         res.pages.append(p)
+    res.documents = write_document_pages(db_path, out_dir)
     return res
+
+
+def write_document_pages(db_path: Path, out_dir: Path) -> int:
+    """documents/<page>.html for every document (pages of documents no longer published go)."""
+    from gwr.report import data, pages as html
+    from gwr.report.docpages import DOCUMENTS_DIR, page_name
+
+    folder = out_dir / DOCUMENTS_DIR
+    folder.mkdir(exist_ok=True)
+    written = set()
+    for doc, text, facts in data.iter_documents(db_path):
+        name = page_name(doc["document_id"])
+        (folder / name).write_text(html.document_page(doc, text, facts), encoding="utf-8")
+        written.add(name)
+    for old in folder.glob("*.html"):
+        if old.name not in written:
+            old.unlink()
+    return len(written)

@@ -117,3 +117,35 @@ FILTERS = {
     "status": status, "target_sort_value": target_sort_value,
 }
 """The helpers above as Jinja2 filters."""
+
+
+def fact_value_text(f: dict) -> str:
+    """A raw fact's number as the side list of a document page shows it: ≥8% for a target,
+    1321.29亿元 (预计) for an actual, 第13 (全省) for a ranking, the words of a qualitative target."""
+    if f["kind"] == "ranking":
+        scope = f" ({f['rank_scope']})" if f.get("rank_scope") else ""
+        return f"{'倒数' if f.get('rank_direction') == 'bottom' else ''}第{f['rank']}{scope}"
+    if f["value"] is None:
+        return f.get("target_text") or ""
+    unit = "%" if f["measure"] in ("growth_pct", "rate_pct", "completion_pct") else (f.get("unit") or "")
+    v = num(f["value"])
+    if f.get("value_high") is not None:
+        v = f"{v}–{num(f['value_high'])}"
+    sign = CMP_SIGN.get(f.get("comparator") or "", "") if f["kind"] == "target" else ""
+    sign = "" if sign in ("–", "=") else sign
+    return f"{sign}{v}{unit}" + (" (预计)" if f.get("estimate") else "")
+
+
+def fact_period(f: dict) -> str:
+    a, b = f["period_start_month"], f["period_end_month"]
+    return "" if a is None else ("1–12月" if (a, b) == (1, 12) else f"{a}–{b}月" if a != b else f"{a}月")
+
+
+def fact_title(f: dict) -> str:
+    """One line about a fact, for the tooltip of its highlight."""
+    what = f.get("indicator") or f"{f['indicator_raw']} (not in the dictionary)"
+    return (f"{f['kind']} · {f.get('region') or '?'} {f.get('year') or ''} {fact_period(f)} · {what} "
+            f"{f['measure']} {fact_value_text(f)}").strip()
+
+
+FILTERS.update({"fact_value": fact_value_text, "fact_period": fact_period, "fact_title": fact_title})

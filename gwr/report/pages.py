@@ -13,7 +13,8 @@ from typing import Any
 
 from contracts.settings import REPORT_STATIC_DIR, REPORT_TEMPLATES_DIR
 from gwr.report.charts import BulletChart, bullet_chart, doc_bar
-from gwr.report.format import FILTERS, MEASURE_LABEL, unit_suffix
+from gwr.report.docpages import DOCUMENTS_DIR, fact_href, page_name, segments, style_of
+from gwr.report.format import FILTERS, MEASURE_LABEL, fact_title, unit_suffix
 
 
 @functools.cache
@@ -28,6 +29,7 @@ def environment():
         keep_trailing_newline=True,
     )
     env.filters.update(FILTERS)
+    env.globals.update(fact_href=fact_href, page_name=page_name, documents_dir=DOCUMENTS_DIR)
     return env
 
 
@@ -38,6 +40,7 @@ def _static(name: str) -> str:
 def render(template: str, title: str, script: str | None = None, **context: Any) -> str:
     from markupsafe import Markup
 
+    context.setdefault("root", "")
     return environment().get_template(template).render(
         title=title, css=Markup(_static("report.css")),
         script=Markup(_static(script)) if script else None, **context,
@@ -73,7 +76,7 @@ def headline_charts(d: dict) -> list[dict[str, Any]]:
 
 HEADINGS = [("province", "text"), ("region", "text"), ("year", "num"), ("indicator", "text"),
             ("measure", "text"), ("target", "num"), ("actual", "num"), ("period", "text"),
-            ("gap", "num"), ("met", "text")]
+            ("reported in", "text"), ("gap", "num"), ("met", "text")]
 
 
 def attainment_page(d: dict) -> tuple[str, int]:
@@ -113,6 +116,8 @@ def quality_page(d: dict, data_docs: bool) -> str:
         run=next((r for r in d["runs"] if r["run_id"] == d["checks_run"]), None),
         quarantined=d["quarantined"], quarantine_run=d["quarantine_run"], documents=[(doc, doc_bar(doc, scale)) for doc in docs],
         unknown=d["unknown"], unknown_total=d["unknown_total"], runs=d["runs"],
+        uncoded=d.get("uncoded", []), coded=(d.get("coded") or [{"facts": 0, "coded": 0}])[0],
+        paged={doc["document_id"] for doc in docs},  # documents with a page (the published ones)
     )
 
 
@@ -128,4 +133,17 @@ def index_page(d: dict, db_path: Path, data_docs: bool, n_charts: int) -> str:
         judged=sum(1 for r in d["attainment"] if r["is_met"] is not None),
         failed=sum(1 for c in d["checks"] if not c["success"]),
         quarantined=len(d["quarantined"]), n_charts=n_charts, data_docs=data_docs, marts=d["marts"],
+        doc_list=d["documents"],
+    )
+
+
+# ---------------------------------------------------------------------------------------- documents
+
+
+def document_page(doc: dict, text: str, facts: list[dict]) -> str:
+    """A document's page: its text cut into highlighted pieces, and the list of its facts."""
+    return render(
+        "document.html.j2", doc.get("title") or doc["document_id"], script="document.js", root="../",
+        doc=doc, facts=facts, segments=segments(text, facts),
+        titles={f["fact_id"]: fact_title(f) for f in facts}, styles={f["fact_id"]: style_of(f) for f in facts},
     )

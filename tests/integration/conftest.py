@@ -5,6 +5,9 @@ the whole session.
   PREFECT_API_URL starts a temporary Prefect server, 10-20 s each time.
 - `small_warehouse`: one real refresh of two sample reports; every test that only reads a
   warehouse uses it (a test that writes works on a copy).
+- `corpus_warehouse`: one real refresh of the whole bundled corpus (sample_corpus/), for the
+  tests of what the whole corpus yields (accuracy, region codes, attainment across years,
+  escalation, the export); read only.
 """
 
 from __future__ import annotations
@@ -43,3 +46,13 @@ def small_warehouse(tmp_path_factory, small_corpus: Path, prefect_harness):
     db = tmp_path_factory.mktemp("small-warehouse") / "gwr.duckdb"
     summary = refresh(sources=[str(small_corpus)], db=str(db))
     return summary, db
+
+
+@pytest.fixture(scope="session")
+def corpus_warehouse(tmp_path_factory, corpus_dir: Path, prefect_harness) -> Path:
+    """The published db path of one refresh of the whole bundled corpus (read only)."""
+    from flows.refresh import refresh
+
+    db = tmp_path_factory.mktemp("corpus-warehouse") / "gwr.duckdb"
+    refresh(sources=[str(corpus_dir)], db=str(db))
+    return db

@@ -2,11 +2,12 @@
 -- the raw layer that the gazetteer lacks (townships, farms, zones: 东风农场).
 --
 -- * A name the gazetteer holds once is that gazetteer row.
--- * A name it holds several times (朝阳区 in 北京市 and 长春市) is resolved from the reports that
---   name it: each fact naming it in a report of region R votes 2 for the candidate whose parent is
---   R and 1 for the candidates in R's province (or in R when R is a province). A single best
---   candidate with a positive score wins; otherwise the row keeps the name with adcode, parent
---   and (unless all candidates share it) province NULL. n_gazetteer_matches tells the two apart.
+-- * A name it holds several times (朝阳区 in 北京市 and 长春市) is the candidate whose code the
+--   parser gave it (raw.documents/raw.facts.region_code, chosen in each report's context by
+--   ingestion/parse/codes.py) when every report naming it points to the same one; otherwise
+--   (none resolved, or two places of the name in the corpus) the row keeps the name with adcode,
+--   parent and (unless all candidates share it) province NULL: the facts carry their own codes.
+--   n_gazetteer_matches tells the two apart.
 -- * A name the gazetteer lacks is a 'sub_unit' (in_gazetteer false) whose parent is the region
 --   of the report naming it (the most frequent one when several do) and whose province is that
 --   parent's province.
@@ -72,19 +73,6 @@ raw_mentions as (
 
 ),
 
-mentions_with_context as (
-
-    select
-        raw_mentions.region,
-        raw_mentions.reporting_region,
-        reporting.province as reporting_province
-
-    from raw_mentions
-    left join unique_names as reporting
-        on raw_mentions.reporting_region = reporting.region
-
-),
-
 ambiguous_candidates as (
 
     select *
@@ -93,38 +81,27 @@ ambiguous_candidates as (
 
 ),
 
-candidate_scores as (
+-- the codes the parser gave a repeated name, in the documents and facts that name it
+codes_named as (
 
-    select
-        ambiguous_candidates.adcode,
-        ambiguous_candidates.region,
-        sum(
-            case
-                when ambiguous_candidates.parent_region = mentions_with_context.reporting_region
-                    then 2
-                when ambiguous_candidates.province = mentions_with_context.reporting_province
-                    then 1
-                else 0
-            end
-        ) as score
-
-    from ambiguous_candidates
-    inner join mentions_with_context
-        on ambiguous_candidates.region = mentions_with_context.region
-    group by ambiguous_candidates.adcode, ambiguous_candidates.region
+    select distinct region, region_code from documents where region_code is not null
+    union
+    select distinct region, region_code from facts where region_code is not null
 
 ),
 
-ranked_candidates as (
+codes_per_name as (
 
     select
-        adcode,
-        region,
-        score,
-        rank() over (partition by region order by score desc) as score_rank,
-        count(*) over (partition by region, score) as n_with_same_score
+        ambiguous_candidates.region,
+        min(ambiguous_candidates.adcode) as adcode,
+        count(distinct ambiguous_candidates.adcode) as n_codes
 
-    from candidate_scores
+    from ambiguous_candidates
+    inner join codes_named
+        on ambiguous_candidates.region = codes_named.region
+        and ambiguous_candidates.adcode = codes_named.region_code
+    group by ambiguous_candidates.region
 
 ),
 
@@ -132,11 +109,9 @@ resolved_ambiguous as (
 
     select ambiguous_candidates.*
     from ambiguous_candidates
-    inner join ranked_candidates
-        on ambiguous_candidates.adcode = ranked_candidates.adcode
-    where ranked_candidates.score_rank = 1
-      and ranked_candidates.n_with_same_score = 1
-      and ranked_candidates.score > 0
+    inner join codes_per_name
+        on ambiguous_candidates.adcode = codes_per_name.adcode
+    where codes_per_name.n_codes = 1
 
 ),
 

@@ -14,7 +14,7 @@ with
 
 facts as (
 
-    select * from {{ ref('int_facts_published') }}
+    select * from {{ ref('int_facts_located') }}
 
 ),
 
@@ -119,6 +119,10 @@ final as (
         rankings.fact_id,
         rankings.document_id,
         rankings.region,
+        rankings.region_code,
+        rankings.region_level,
+        rankings.province,
+        rankings.prefecture,
         rankings.year,
         rankings.period_start_month,
         rankings.period_end_month,

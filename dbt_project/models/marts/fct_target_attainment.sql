@@ -1,159 +1,97 @@
--- Targets against the latest actual of the same year.
--- Grain: one row per region, year, indicator and measure that has a numeric target.
+-- Targets against the actual of the same year, across reports and years.
+-- Grain: one row per region (name and code), year, indicator and measure with a numeric target.
 --
--- * Target: when several numeric targets share the grain (a work report and a progress notice
---   restating it), the one from a work report wins, then the earliest published, then the first
---   in the text.
--- * Actual: the latest figure of that year in the target's unit: the largest period_end_month;
---   on ties a non-estimate before an estimate, a period starting in January before a shorter one,
---   the most recently published document, then the first in the text. NULL when there is none.
+-- * Target: the one int_targets_chosen keeps (the region's own work report of that year first).
+-- * Actual: the first of int_actuals_ranked's best_order in the target's unit: a full-year
+--   official figure (often from next year's work report or a year-end notice) before a
+--   full-year estimate, before the latest part-year figure. NULL when the year has none.
 -- * is_met: comparator max -> actual <= the target's high end, else its value; range -> actual >=
 --   the low end; min, approx, exact -> actual >= value. NULL without an actual.
 --   A part-year actual is compared as it is; is_full_year says whether it covers the whole year.
+-- * Each side names its document, the document's kind and the year it was given.
 
 with
 
 targets as (
 
-    select * from {{ ref('fct_targets') }}
+    select * from {{ ref('int_targets_chosen') }}
 
 ),
 
 actuals as (
 
-    select * from {{ ref('fct_actuals') }}
-
-),
-
-documents as (
-
-    select * from {{ ref('dim_document') }}
+    select * from {{ ref('int_actuals_ranked') }}
 
 ),
 
 numeric_targets as (
 
-    select
-        targets.*,
-        documents.kind as document_kind,
-        documents.published_date
-
+    select *
     from targets
-    left join documents
-        on targets.document_id = documents.document_id
-    where not targets.is_qualitative
-      and targets.value is not null
+    where not is_qualitative
+      and value is not null
 
 ),
 
-ranked_targets as (
-
-    select
-        *,
-        row_number() over (
-            partition by region, year, indicator, measure
-            order by
-                coalesce(document_kind = 'work_report', false) desc,
-                published_date nulls last,
-                document_id,
-                char_start,
-                fact_id
-        ) as target_order
-
-    from numeric_targets
-
-),
-
-chosen_targets as (
+best_actuals as (
 
     select *
-    from ranked_targets
-    where target_order = 1
-
-),
-
-candidate_actuals as (
-
-    select
-        chosen_targets.fact_id as target_fact_id,
-        actuals.fact_id,
-        actuals.document_id,
-        actuals.value,
-        actuals.period_start_month,
-        actuals.period_end_month,
-        actuals.estimate,
-        actuals.evidence,
-        row_number() over (
-            partition by chosen_targets.fact_id
-            order by
-                actuals.period_end_month desc,
-                actuals.estimate,
-                actuals.period_start_month,
-                documents.published_date desc nulls last,
-                actuals.document_id,
-                actuals.char_start,
-                actuals.fact_id
-        ) as actual_order
-
-    from chosen_targets
-    inner join actuals
-        on chosen_targets.region is not distinct from actuals.region
-        and chosen_targets.year = actuals.year
-        and chosen_targets.indicator = actuals.indicator
-        and chosen_targets.measure = actuals.measure
-        and chosen_targets.unit is not distinct from actuals.unit
-        and actuals.value is not null
-    left join documents
-        on actuals.document_id = documents.document_id
-
-),
-
-latest_actuals as (
-
-    select *
-    from candidate_actuals
-    where actual_order = 1
+    from actuals
+    where best_order = 1
 
 ),
 
 final as (
 
     select
-        chosen_targets.region,
-        chosen_targets.year,
-        chosen_targets.indicator,
-        chosen_targets.measure,
-        chosen_targets.unit,
+        numeric_targets.region,
+        numeric_targets.region_code,
+        numeric_targets.region_level,
+        numeric_targets.province,
+        numeric_targets.prefecture,
+        numeric_targets.year,
+        numeric_targets.indicator,
+        numeric_targets.measure,
+        numeric_targets.unit,
 
-        chosen_targets.value as target_value,
-        chosen_targets.value_high as target_value_high,
-        chosen_targets.comparator,
+        numeric_targets.value as target_value,
+        numeric_targets.value_high as target_value_high,
+        numeric_targets.comparator,
 
-        latest_actuals.value as actual_value,
-        latest_actuals.period_start_month as actual_period_start_month,
-        latest_actuals.period_end_month as actual_period_end_month,
-        latest_actuals.estimate as actual_estimate,
+        best_actuals.value as actual_value,
+        best_actuals.period_start_month as actual_period_start_month,
+        best_actuals.period_end_month as actual_period_end_month,
+        best_actuals.estimate as actual_estimate,
 
-        {{ round_double('latest_actuals.value - chosen_targets.value', 6) }} as gap,
+        {{ round_double('best_actuals.value - numeric_targets.value', 6) }} as gap,
         case
-            when latest_actuals.value is null then null
-            when chosen_targets.comparator = 'max'
-                then latest_actuals.value
-                    <= coalesce(chosen_targets.value_high, chosen_targets.value)
-            else latest_actuals.value >= chosen_targets.value
+            when best_actuals.value is null then null
+            when numeric_targets.comparator = 'max'
+                then best_actuals.value
+                    <= coalesce(numeric_targets.value_high, numeric_targets.value)
+            else best_actuals.value >= numeric_targets.value
         end as is_met,
-        latest_actuals.period_end_month = 12 as is_full_year,
+        best_actuals.is_full_year,
 
-        chosen_targets.fact_id as target_fact_id,
-        chosen_targets.document_id as target_document_id,
-        chosen_targets.evidence as target_evidence,
-        latest_actuals.fact_id as actual_fact_id,
-        latest_actuals.document_id as actual_document_id,
-        latest_actuals.evidence as actual_evidence
+        numeric_targets.fact_id as target_fact_id,
+        numeric_targets.document_id as target_document_id,
+        numeric_targets.document_kind as target_document_kind,
+        numeric_targets.document_year as target_document_year,
+        numeric_targets.evidence as target_evidence,
+        best_actuals.fact_id as actual_fact_id,
+        best_actuals.document_id as actual_document_id,
+        best_actuals.document_kind as actual_document_kind,
+        best_actuals.document_year as actual_document_year,
+        best_actuals.evidence as actual_evidence
 
-    from chosen_targets
-    left join latest_actuals
-        on chosen_targets.fact_id = latest_actuals.target_fact_id
+    from numeric_targets
+    left join best_actuals
+        on numeric_targets.region is not distinct from best_actuals.region
+        and numeric_targets.region_code is not distinct from best_actuals.region_code
+        and numeric_targets.year = best_actuals.year
+        and numeric_targets.indicator = best_actuals.indicator
+        and numeric_targets.measure = best_actuals.measure
+        and numeric_targets.unit is not distinct from best_actuals.unit
 
 )
 

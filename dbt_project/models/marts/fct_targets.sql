@@ -5,7 +5,7 @@ with
 
 facts as (
 
-    select * from {{ ref('int_facts_published') }}
+    select * from {{ ref('int_facts_located') }}
 
 ),
 
@@ -26,6 +26,10 @@ final as (
         fact_id,
         document_id,
         region,
+        region_code,
+        region_level,
+        province,
+        prefecture,
         year,
         indicator,
         indicator_raw,

@@ -23,6 +23,7 @@ renamed as (
 
         -- descriptors
         cast(region as varchar) as region,
+        cast(region_code as varchar) as region_code,
         cast(kind as varchar) as kind,
         cast(year as integer) as year,
         cast(target_year as integer) as target_year,

@@ -16,6 +16,7 @@ renamed as (
 
         -- what the fact is about
         cast(region as varchar) as region,
+        cast(region_code as varchar) as region_code,
         cast(kind as varchar) as kind,
         cast(year as integer) as year,
         cast(period_start_month as integer) as period_start_month,

@@ -67,6 +67,9 @@ FACTS = [
      "completion_pct", 163.8, "%", None, False, None, None, "东风农场163.8%"),
 ]
 
+# the codes the parser gives (ingestion/parse/codes.py): a township carries its reporting region's
+CODES = {"咸宁市": "421200", "咸安区": "421202", "大冶市": "420281", "东风农场": "420281"}
+
 DOCUMENTS = {
     XIANNING: dict(region="咸宁市", kind="progress_notice", year=2022, target_year=2022,
                    published_date=dt.date(2023, 1, 16),
@@ -94,11 +97,11 @@ def _load_raw(db_path: Path) -> None:
             text = texts[doc]
             con.execute(
                 "insert into raw.documents (document_id, source_path, source_part, parts_in_source, "
-                "content_hash, region, kind, year, target_year, published_date, title, char_count, text, "
-                "extractor_version, run_id, loaded_at) values (?, ?, 1, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "'test', 'test-run', current_timestamp)",
+                "content_hash, region, region_code, kind, year, target_year, published_date, title, "
+                "char_count, text, extractor_version, run_id, loaded_at) values (?, ?, 1, 1, ?, ?, ?, ?, "
+                "?, ?, ?, ?, ?, ?, 'test', 'test-run', current_timestamp)",
                 [doc, f"sample_corpus/{doc}.txt", hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                 meta["region"], meta["kind"], meta["year"], meta["target_year"],
+                 meta["region"], CODES[meta["region"]], meta["kind"], meta["year"], meta["target_year"],
                  meta["published_date"], meta["title"], len(text), text],
             )
             con.executemany(
@@ -121,6 +124,7 @@ def _load_raw(db_path: Path) -> None:
                 indicator_raw=indicator_raw, measure=measure, value=value, value_high=None,
                 unit=unit, value_raw=None, comparator=comparator, estimate=estimate, rank=rank,
                 rank_scope=scope, rank_direction="top" if rank else None, target_text=None,
+                region_code=CODES[region],
                 evidence=evidence, char_start=start, char_end=end, extractor_version="test",
                 run_id="test-run",
             )
@@ -251,3 +255,23 @@ def test_dim_region_adds_sub_unit(warehouse):
     """)
     province = "湖北省" if _gazetteer_has("大冶市") else None
     assert rows == [("sub_unit", "大冶市", province, False)]
+
+
+def test_facts_carry_region_code_province_and_prefecture(warehouse):
+    rows = _query(warehouse, """
+        select region, region_code, region_level, province, prefecture from marts.fct_actuals
+        where region in ('咸安区', '东风农场') order by region_code
+    """)
+    assert rows == [("东风农场", "420281", "sub_unit", "湖北省", "黄石市"),
+                    ("咸安区", "421202", "county", "湖北省", "咸宁市")]
+
+
+def test_panel_row_of_a_target_and_its_part_year_actual(warehouse):
+    rows = _query(warehouse, """
+        select region_code, province, prefecture, target_value, target_comparator, fy_actual,
+               py_actual, py_start_month, py_end_month, rank, rank_scope, target_evidence, py_evidence
+        from marts.fct_panel
+        where region = '咸宁市' and year = 2022 and indicator = 'gdp' and measure = 'growth_pct'
+    """)
+    assert rows == [("421200", "湖北省", "咸宁市", 8.0, "approx", None, 4.4, 1, 9, 13, "全省",
+                     "地区生产总值增长8%左右", "地区生产总值1321.29亿元,比上年同期增长4.4%")]

@@ -22,17 +22,10 @@ FLOOR_OVERALL = 0.99
 FLOOR_PER_KIND = 0.98
 
 
-@pytest.fixture(scope="module")
-def corpus_warehouse(tmp_path_factory, corpus_dir: Path, prefect_harness) -> Path:
-    from flows.refresh import refresh
-
-    db = tmp_path_factory.mktemp("corpus-warehouse") / "gwr.duckdb"
-    refresh(sources=[str(corpus_dir)], db=str(db))
-    return db
-
-
 def test_gold_covers_every_corpus_document(corpus_warehouse: Path, repo_root: Path):
-    report = evaluate(corpus_warehouse, [repo_root / "tests" / "gold"])
+    # the city and county reports' gold, and the provincial excerpts' (scored apart: their floor
+    # is in tests/unit/gwr/test_eval_floors.py)
+    report = evaluate(corpus_warehouse, [repo_root / "tests" / "gold", repo_root / "tests" / "gold" / "provincial"])
     con = duckdb.connect(str(corpus_warehouse), read_only=True)
     try:
         docs = {r[0] for r in con.execute("select document_id from marts.dim_document").fetchall()}

@@ -19,9 +19,17 @@ HOLDOUT = REPO / "tests" / "data" / "wild_holdout"
 # Reached on 2026-12-01: bundled 0.998 (target 0.997, actual 0.998, ranking 1.000);
 # visible wild 0.995 (1.000 / 0.994 / 1.000); development set 0.938 (0.988 / 0.936 / 0.868);
 # the former held-out pages (h, k, m, n, p, q, r, s) 0.913 (0.936 / 0.918 / 0.817).
+# The provincial excerpts added for issue 12 (sample_corpus/p_*.txt, gold in tests/gold/provincial/,
+# so the bundled floor above still reads tests/gold/*.csv only), reached on 2026-12-01: 0.727
+# (target 0.917, actual 0.560, the one ranking missed): p_hunan_2023 gets the year 2023 from its
+# file name though its text reviews 2022, and two estimates and two five-year goals of
+# p_zhejiang_2023 are read as 2023 targets (see the closing notes of issue 12).
 FLOORS = {
     "bundled": ({"overall": 0.99, "target": 0.98, "actual": 0.98, "ranking": 0.98},
                 [str(REPO / "sample_corpus")], [REPO / "tests" / "gold"], None),
+    "provincial": ({"overall": 0.70, "target": 0.90, "actual": 0.50},
+                   [str(REPO / "sample_corpus")], [REPO / "tests" / "gold" / "provincial"],
+                   REPO / "sample_corpus" / "sources.csv"),
     "wild": ({"overall": 0.97, "target": 0.95, "actual": 0.95, "ranking": 0.95},
              [str(WILD / "manifest_regions.yaml")], [REPO / "tests" / "gold" / "wild"], WILD / "sources.csv"),
     "wild_dev": ({"overall": 0.92, "target": 0.95, "actual": 0.92, "ranking": 0.84},
@@ -64,6 +72,7 @@ def test_the_two_labellings_of_the_development_set_agree():
 
 def test_gold_evidence_is_in_its_page():
     for gold_dir, pages in ((DEV / "gold", DEV / "pages"), (REPO / "tests" / "gold" / "wild", WILD),
-                            (HOLDOUT / "gold", HOLDOUT / "pages")):
+                            (HOLDOUT / "gold", HOLDOUT / "pages"),
+                            (REPO / "tests" / "gold" / "provincial", REPO / "sample_corpus")):
         for fact in read_gold([gold_dir]):
             assert fact.evidence in (pages / f"{fact.doc}.txt").read_text(encoding="utf-8"), (fact.doc, fact.evidence)

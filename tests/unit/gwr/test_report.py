@@ -13,6 +13,7 @@ ROW = {
     "actual_estimate": False, "gap": -3.6, "is_met": False, "is_full_year": False, "target_fact_id": "f1",
     "target_document_id": "000", "target_evidence": "地区生产总值增长8%左右", "actual_fact_id": "f2",
     "actual_document_id": "000", "actual_evidence": "比上年同期增长4.4%",
+    "actual_document_kind": "progress_notice", "actual_document_year": 2023,
 }
 
 
@@ -42,3 +43,26 @@ def test_templates_escape_and_show_every_number_with_its_evidence():
     assert "<q>地区生产总值增长8%左右</q>" in html and "<q>比上年同期增长4.4%</q>" in html
     assert 'data-sort="-3.6"' in html and "document.body.setAttribute('data-js', 'ready')" in html
     assert "None" not in html  # a NULL is an empty cell
+    # every number links to its place in its document's page
+    assert 'href="documents/000.html#f-f1"' in html and 'href="documents/000.html#f-f2"' in html
+    assert "progress_notice 2023" in html
+
+
+def test_quality_page_links_examples_only_to_documents_with_a_page():
+    from gwr.report.pages import quality_page
+
+    doc = {"document_id": "000", "region": "咸宁市", "kind": "progress_notice", "year": 2022, "title": "t",
+           "n_facts": 3, "n_targets": 1, "n_actuals": 1, "n_rankings": 0, "n_facts_unknown_indicator": 1}
+    unknown = [{"indicator_raw": "工业投资", "facts": 1, "documents": 1, "example": "工业投资593.8亿元",
+                "example_fact_id": "u1", "example_document_id": "000"},
+               {"indicator_raw": "外贸出口", "facts": 1, "documents": 1, "example": "外贸出口1928.7亿元",
+                "example_fact_id": "u2", "example_document_id": "held"}]  # a quarantined document
+    d = {"checks": [], "checks_run": None, "runs": [], "quarantined": [], "quarantine_run": None,
+         "documents": [doc], "unknown": unknown, "unknown_total": (2, 2),
+         "uncoded": [{"region": "龙华区", "document_id": "000", "facts": 2, "first_fact_id": "f9",
+                      "candidates": "深圳市 龙华区 440309; 海口市 龙华区 460106"}],
+         "coded": [{"facts": 200, "coded": 198}]}
+    html = quality_page(d, data_docs=False)
+    assert 'href="documents/000.html#f-u1"' in html and "#f-u2" not in html and "外贸出口1928.7亿元" in html
+    assert 'href="documents/000.html#f-f9"' in html and "海口市 龙华区 460106" in html
+    assert "198 of 200 facts in the marts carry the six-digit code" in html and "(99.0%)" in html
