@@ -187,6 +187,7 @@ def sentences_sql(existing: dict[str, list[str]]) -> str:
 FACT_COLUMNS = (
     "fact_id", "document_id", "kind", "measure", "unit", "indicator", "year", "period_start_month",
     "period_end_month", "comparator", "rank", "rank_direction", "value", "char_start", "char_end",
+    "region_code",
 )
 """The columns of raw.facts the checks read (besides the flags computed in DuckDB)."""
 
