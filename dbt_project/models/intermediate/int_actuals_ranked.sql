@@ -32,7 +32,7 @@ actuals_with_documents as (
         actuals.period_start_month = 1 and actuals.period_end_month = 12 as is_full_year,
         documents.kind as document_kind,
         documents.published_date as document_published_date,
-        cast(coalesce(year(documents.published_date), documents.target_year, documents.year)
+        cast(coalesce(extract(year from documents.published_date), documents.target_year, documents.year)
             as integer) as document_year
 
     from actuals

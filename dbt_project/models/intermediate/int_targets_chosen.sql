@@ -25,7 +25,7 @@ targets_with_documents as (
         targets.*,
         documents.kind as document_kind,
         documents.published_date as document_published_date,
-        cast(coalesce(year(documents.published_date), documents.target_year, documents.year)
+        cast(coalesce(extract(year from documents.published_date), documents.target_year, documents.year)
             as integer) as document_year,
         coalesce(documents.kind = 'work_report' and documents.target_year = targets.year, false)
             as is_from_own_work_report
