@@ -73,7 +73,8 @@ def _rows(rows) -> list[tuple]:
 
 def test_refresh_into_postgres_publishes_checked_marts(pg_refresh):
     summary, url = pg_refresh
-    assert summary.documents == 20 and summary.facts > 1000
+    # the bundled corpus: 20 city reports and 6 provincial work-report excerpts
+    assert summary.documents == 26 and summary.facts > 1000
     assert summary.checks_failed == 0 and {c.stage for c in summary.checks} == {"raw", "marts"}
     assert summary.dbt_by_type.get("model") and summary.dbt_by_type.get("test")
     engine = sa.create_engine(url)
