@@ -20,8 +20,8 @@ from click.testing import CliRunner
 
 from flows import postgres as pg
 
-MARTS = ("dim_document", "dim_indicator", "dim_region", "fct_actuals", "fct_rankings",
-         "fct_target_attainment", "fct_targets")
+MARTS = ("dim_document", "dim_indicator", "dim_region", "fct_actuals", "fct_panel", "fct_rankings",
+         "fct_target_attainment", "fct_target_escalation", "fct_targets")
 
 if postgres_bin_dir() is None:
     if os.environ.get("CI"):
