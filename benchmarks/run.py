@@ -50,8 +50,12 @@ QUERIES = {
 }
 
 
-def part_a_parse_vs_jieba(repeats: int = 3) -> dict:
-    """Extraction cost against segmenting all the text with jieba (goal: ratio <= 1.0)."""
+def part_a_parse_vs_jieba(repeats: int = 7) -> dict:
+    """Extraction cost against segmenting all the text with jieba (goal, #10: ratio <= 0.5).
+
+    Both sides run in turns, `repeats` times each, and each keeps its fastest time: on a shared
+    machine the noise only ever adds time, so the minimum is the cost of the work itself (as
+    timeit does); the medians are kept beside it."""
     import logging
 
     import jieba
@@ -76,8 +80,9 @@ def part_a_parse_vs_jieba(repeats: int = 3) -> dict:
             parse_text(text, stem)
         parse_s.append(time.perf_counter() - t)
     chars = sum(len(t) for _, t in texts)
-    j, p = statistics.median(jieba_s), statistics.median(parse_s)
+    j, p = min(jieba_s), min(parse_s)
     return {"chars": chars, "jieba_lcut_s": round(j, 3), "parse_s": round(p, 3), "ratio": round(p / j, 3),
+            "ratio_of_medians": round(statistics.median(parse_s) / statistics.median(jieba_s), 3),
             "parse_chars_per_s": round(chars / p)}
 
 

@@ -46,11 +46,7 @@ class FactRecord:
     region_code: str | None = None  # adcode of the region (ingestion/parse/codes.py)
     extractor_version: str = ""
     run_id: str = ""
-    fact_id: str = ""
-
-    def __post_init__(self) -> None:
-        if not self.fact_id:
-            self.fact_id = self.compute_id()
+    fact_id: str = ""  # set once the offsets index the original text (extract._finish): compute_id()
 
     def compute_id(self) -> str:
         """A stable id: the same fact from the same text gets the same id in every run."""

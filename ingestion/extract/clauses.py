@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 
+from ingestion.extract.prefilter import may_match
 from ingestion.extract.rules import Rules
 
 CJK = r"\u4e00-\u9fff"
@@ -17,16 +20,20 @@ PHRASE_SEPARATORS = frozenset(",;:、,;:")  # the same without brackets: 全市�
 
 
 def clause_bounds(s: str, pos: int, separators: frozenset[str] = CLAUSE_SEPARATORS) -> tuple[int, int]:
-    """The clause around position pos: between the nearest separators (,;:、 and brackets)."""
-    a = pos
-    lo = max(0, pos - MAX_CLAUSE)
-    while a > lo and s[a - 1] not in separators:
-        a -= 1
-    b = pos
-    hi = min(len(s), pos + MAX_CLAUSE)
-    while b < hi and s[b] not in separators:
-        b += 1
-    return a, b
+    """The clause around position pos: between the nearest separators (,;:、 and brackets), at
+    most MAX_CLAUSE characters either side."""
+    seps = _separator_positions(s, separators)
+    k = bisect.bisect_left(seps, pos)  # seps[k - 1] < pos <= seps[k]
+    a = seps[k - 1] + 1 if k > 0 else 0
+    b = seps[k] if k < len(seps) else len(s)
+    return max(a, pos - MAX_CLAUSE), min(b, pos + MAX_CLAUSE)
+
+
+@functools.lru_cache(maxsize=8)
+def _separator_positions(s: str, separators: frozenset[str]) -> list[int]:
+    """Where the separators stand in a sentence: found once per sentence (every figure of it asks
+    for its clause), then each clause is a binary search."""
+    return [i for i, c in enumerate(s) if c in separators]
 
 
 _RANK_FRAGMENT = re.compile(r"\d+(?:\.\d+)?\s*(?:%|[万亿]?[\u4e00-\u9fff]?)")
@@ -43,8 +50,10 @@ def strip_gap(gap: str, R: Rules) -> str:
     gap = R.number_re.sub("", gap)
     gap = _RANK_FRAGMENT.sub("", gap)
     gap = _SHORT_PAREN.sub("", gap)
+    chars = set(gap)
     for p in R.periods:
-        gap = p.rx.sub("", gap)
+        if may_match(p.needed, chars):
+            gap = p.rx.sub("", gap)
     gap = R.inline_year_re.sub("", gap)
     gap = R.relative_year_re.sub("", gap)
     gap = R.completion_re.sub("", gap)

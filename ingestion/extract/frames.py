@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ingestion.extract.prefilter import may_match
 from ingestion.extract.rules import Rules
 from ingestion.parse.cn_numerals import cn_to_int
 
@@ -18,7 +19,10 @@ class PeriodMark:
 def period_marks(text: str, R: Rules) -> list[PeriodMark]:
     """Every period named in the text (1-9月, 上半年, 截至9月底…), in order of where it starts."""
     marks: list[PeriodMark] = []
+    chars = set(text)
     for p in R.periods:
+        if not may_match(p.needed, chars):
+            continue
         for m in p.rx.finditer(text):
             if p.months == "match":
                 per = (int(m.group(1)), int(m.group(2)))

@@ -138,6 +138,7 @@ def _listed_places(s: str, start: int, hits, state: DocState, R: Rules) -> list[
     return regions
 
 
+_CJK_CHAR = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")  # a place's name ends on a Chinese character
 _BRACKET_ITEMS = re.compile(r"[、和及与\s]*(?:[\u4e00-\u9fff]{2,6}[(（]-?\d+(?:\.\d+)?%[)）][、和及与\s]*)*")
 
 
@@ -154,15 +155,15 @@ def bracketed_place_figures(sent: Sentence, state: DocState, R: Rules) -> dict[i
     right after each ("是:海城市305亿元、瓦房店市304亿元、大石桥市247亿元"). Returns figure index →
     its draft (see _deal_run for whose figure each is)."""
     s, nums = sent.s, sent.nums
-    bracketed = "%)" in s or "%）" in s
-    if not bracketed and "、" not in s:
-        return {}
-    ends = {h.end: h for h in _place_hits(s, R)}
-    items = [(i, ends[n.start - 1]) for i, n in enumerate(nums)
-             if n.is_pct and n.start > 1 and s[n.start - 1] in "((" and n.end < len(s) and s[n.end] in "))"
-             and n.start - 1 in ends]
+    in_brackets = [i for i, n in enumerate(nums)
+                   if n.is_pct and n.start > 1 and s[n.start - 1] in "((" and n.end < len(s) and s[n.end] in "))"]
     # …or an amount right after each place (海城市305亿元、瓦房店市304亿元、大石桥市247亿元)
-    amounts = [(i, ends[n.start]) for i, n in enumerate(nums) if not n.is_pct and n.start in ends]
+    after_word = [i for i, n in enumerate(nums) if not n.is_pct and n.start > 0 and _CJK_CHAR.match(s, n.start - 1)]
+    if len(in_brackets) < 2 and len(after_word) < 3:
+        return {}  # too few candidates for a list: the sentence's places need not be looked up
+    ends = {h.end: h for h in _place_hits(s, R)}
+    items = [(i, ends[nums[i].start - 1]) for i in in_brackets if nums[i].start - 1 in ends]
+    amounts = [(i, ends[nums[i].start]) for i in after_word if nums[i].start in ends]
     out: dict[int, Draft] = {}
     for found, close, least in ((items, 1, 2), (amounts, 0, 3)):
         runs: list[list[tuple[int, NameHit]]] = []

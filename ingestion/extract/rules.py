@@ -13,6 +13,7 @@ from typing import Any
 
 from ingestion import dictionaries
 from ingestion.dictionaries import Dictionaries
+from ingestion.extract.prefilter import Needed, needed_chars
 from ingestion.parse.trie_regex import trie_pattern
 from ingestion.rulefiles import (Check, integer, load_rules_file, mapping_of, months, records, regex, regexes, word,
                                  words)
@@ -81,6 +82,7 @@ def alternation(words: list[str] | set[str]) -> str:
 class Period:
     rx: re.Pattern
     months: tuple[int, int] | str  # (first, last), "match" or "to_month"
+    needed: Needed = ()  # characters a match cannot do without: a sentence lacking them is skipped (prefilter.py)
 
 
 @dataclass(frozen=True)
@@ -211,8 +213,8 @@ def rules() -> Rules:
         rf"(?<![\d.第])(?P<lo>\d+(?:\.\d+)?)\s*(?P<u1>%)?\s*[-—~至到]\s*(?P<hi>\d+(?:\.\d+)?)\s*(?P<unit>%|{units})"
     )
     periods = tuple(
-        Period(re.compile(p["pattern"]), p["months"] if isinstance(p["months"], str) else tuple(p["months"]))
-        for p in f["periods"]
+        Period(rx, p["months"] if isinstance(p["months"], str) else tuple(p["months"]), needed_chars(rx))
+        for p in f["periods"] for rx in [re.compile(p["pattern"])]
     )
     contextual = tuple(Contextual(c["head"], re.compile(c["needs_before"]), c["indicator"], c["window"],
                                   re.compile(re.escape(c["head"])))

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ingestion.parse import places
+from ingestion.parse.charcount import count_cjk
 from ingestion.parse.metadata import DocMeta
 from ingestion.records import FactRecord
 
@@ -33,7 +34,6 @@ VALUE_BOUNDS = {
 }
 PCT_BOUNDS = {"growth_pct": (-100.0, 1000.0), "rate_pct": (0.0, 100.0), "completion_pct": (0.0, 1000.0)}
 
-_CJK_RE = re.compile("[\u4e00-\u9fff]")
 _BLANK_RE = re.compile(r"\s+")
 
 
@@ -50,7 +50,7 @@ class Quarantine:
 
 def prose_share(text: str) -> tuple[float, int]:
     """(share of Chinese characters among the non-blank ones, their number)."""
-    cjk = len(text) - len(_CJK_RE.sub("", text))
+    cjk = count_cjk(text)
     non_blank = len(_BLANK_RE.sub("", text))
     return (cjk / non_blank if non_blank else 0.0), cjk
 

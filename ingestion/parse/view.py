@@ -16,12 +16,14 @@ Two steps, both linear in the text:
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from array import array
 from collections import Counter
 from dataclasses import dataclass
 
+from ingestion.parse.charcount import count_cjk
 from ingestion.parse.cn_numerals import DIGITS, cn_to_number
 
 CJK_RANGE = "\u3400-\u4dbf\u4e00-\u9fff"
@@ -106,18 +108,27 @@ def _as_char(v: int | str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
-_PINYIN_RE = re.compile(rf"(?<=[{CJK_RANGE}])(?:\((?=[a-z{_TONED}]*[aeiouv{_TONED}])[a-z{_TONED}]{{1,7}}\))+")
-_TOKEN_RE = re.compile(r"(?<![A-Za-z])(?=[A-Za-z]*[a-z][A-Z])[A-Za-z]{3,4}(?![A-Za-z])")
+# Speed: a pattern that opens with a lookbehind is tried at every position of the text; one that
+# opens with a character or a class is found by a fast scan. So the detectors below start with
+# what they match, and what must (not) stand before a match is checked on the match
+# (`_preceded_by`): no match can start inside a rejected one, so the edits are the same.
+_CJK_CHAR_RE = re.compile(f"[{CJK_RANGE}]")
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+_PINYIN_RE = re.compile(rf"(?:\((?=[a-z{_TONED}]*[aeiouv{_TONED}])[a-z{_TONED}]{{1,7}}\))+")  # after a CJK character
+_LATIN_RUN_RE = re.compile(r"[A-Za-z]+")
+_SMALL_THEN_CAPITAL_RE = re.compile(r"[a-z][A-Z]")
 _NOT_JUNK = {"kWh", "mAh", "iOS", "eID"}
-_SPACED_POINT_RE = re.compile(r"(?<=\d)[ \t]*\.[ \t]*(?=\d)")
-_SPACE_BEFORE_PCT_RE = re.compile(r"(?<=\d)[ \t]+(?=%)")
+_SPACED_POINT_RE = re.compile(r"\d([ \t]+\.[ \t]*|\.[ \t]+)(?=\d)")  # group 1: the spaced point
+_SPACE_BEFORE_PCT_RE = re.compile(r"\d([ \t]+)%")  # group 1: the space
 _CN_NUM = "零〇一二两三四五六七八九十百千万点"
 _CN_PERCENT_RE = re.compile(rf"百分之([{_CN_NUM}]+)")
-_CN_AMOUNT_RE = re.compile(
-    rf"(?<![{_CN_NUM}第])([{_CN_NUM}]+)(多|余)?(?=亿元|万元|元|亿美元|万美元|万人|万吨|亿斤|万斤|吨|万亩)"
+_CN_AMOUNT_RE = re.compile(  # not after a numeral or 第
+    rf"([{_CN_NUM}]+)(多|余)?(?=亿元|万元|元|亿美元|万美元|万人|万吨|亿斤|万斤|吨|万亩)"
 )
-# A year written in numerals: 二〇〇七年, 二00二年.
-_CN_YEAR_RE = re.compile(r"(?<![〇零一二三四五六七八九\d])([一二][〇零0一二三四五六七八九]{3})年")
+_NOT_BEFORE_AMOUNT_RE = re.compile(f"[{_CN_NUM}第]")
+# A year written in numerals: 二〇〇七年, 二00二年 (not after a numeral or a digit).
+_CN_YEAR_RE = re.compile(r"([一二][〇零0一二三四五六七八九]{3})年")
+_NOT_BEFORE_YEAR_RE = re.compile(r"[〇零一二三四五六七八九\d]")
 _YEAR_DIGITS = {"〇": "0", "零": "0", "0": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
                 "七": "7", "八": "8", "九": "9"}
 _SENTENCE_END = "。!?！？"
@@ -126,24 +137,30 @@ _HEADING_RE = re.compile(r"\s*(?:[一二三四五六七八九十]{1,3}、|[（(]
 
 # A lone symbol inside a word (规上工№业, 工♂业, 总产◣值, 企业ㄨ看): junk scattered against scrapers.
 # Letterlike symbols, arrows, technical and geometric shapes, dingbats, bopomofo; not 〇/○ (二○二三年).
-_SYMBOL_JUNK_RE = re.compile(
-    rf"(?<=[{CJK_RANGE}])[\u2100-\u214f\u2190-\u23ff\u25a0-\u25ca\u25cc-\u27bf\u2b00-\u2bff"
+_SYMBOL_JUNK_RE = re.compile(  # after a CJK character
+    rf"[\u2100-\u214f\u2190-\u23ff\u25a0-\u25ca\u25cc-\u27bf\u2b00-\u2bff"
     rf"\u3105-\u312f\u31a0-\u31bf](?=[{CJK_RANGE}])")
 
 
+def _preceded_by(text: str, m: re.Match, chars: re.Pattern) -> bool:
+    """Does a character of `chars` stand right before the match?"""
+    return m.start() > 0 and chars.match(text, m.start() - 1) is not None
+
+
 def _symbol_edits(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), "") for m in _SYMBOL_JUNK_RE.finditer(text)]
+    return [(m.start(), m.end(), "") for m in _SYMBOL_JUNK_RE.finditer(text) if _preceded_by(text, m, _CJK_CHAR_RE)]
 
 
 def _pinyin_edits(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), "") for m in _PINYIN_RE.finditer(text)]
+    return [(m.start(), m.end(), "") for m in _PINYIN_RE.finditer(text) if _preceded_by(text, m, _CJK_CHAR_RE)]
 
 
 def junk_tokens(text: str) -> set[str]:
     """Short Latin tokens with a capital after a small letter, repeated in a Chinese text (heK,
     pbY, vfO): anti-scraping junk. Abbreviations (GDP, CPI), units (GWh) and words do not have
     that shape, so they stay."""
-    counts = Counter(m.group(0) for m in _TOKEN_RE.finditer(text) if m.group(0) not in _NOT_JUNK)
+    counts = Counter(tok for tok in _LATIN_RUN_RE.findall(text)
+                     if 3 <= len(tok) <= 4 and tok not in _NOT_JUNK and _SMALL_THEN_CAPITAL_RE.search(tok))
     return {tok for tok, n in counts.items() if n >= 2}
 
 
@@ -235,19 +252,21 @@ def _span_break_edits(original: str) -> list[tuple[int, int, str]]:
     return edits
 
 
-_STOP_AS_POINT_RE = re.compile(r"(?<=\d)。(?=\d{1,4}\s*(?:%|亿|万|元|个百分点|倍))")
+_STOP_AS_POINT_RE = re.compile(r"。(?<=\d。)(?=\d{1,4}\s*(?:%|亿|万|元|个百分点|倍))")  # opens with 。: a fast scan
 
 
 def _number_edits(text: str) -> list[tuple[int, int, str]]:
     # a decimal point typed as a full stop (增长9。5%, 373。15亿元)
     edits = [(m.start(), m.end(), ".") for m in _STOP_AS_POINT_RE.finditer(text)]
-    edits += [(m.start(), m.end(), ".") for m in _SPACED_POINT_RE.finditer(text) if m.end() - m.start() > 1]
-    edits += [(m.start(), m.end(), "") for m in _SPACE_BEFORE_PCT_RE.finditer(text)]
+    edits += [(m.start(1), m.end(1), ".") for m in _SPACED_POINT_RE.finditer(text)]
+    edits += [(m.start(1), m.end(1), "") for m in _SPACE_BEFORE_PCT_RE.finditer(text)]
     for m in _CN_PERCENT_RE.finditer(text):
         value = cn_to_number(m.group(1))
         if value is not None:
             edits.append((m.start(), m.end(), f"{value:g}%"))
     for m in _CN_AMOUNT_RE.finditer(text):
+        if _preceded_by(text, m, _NOT_BEFORE_AMOUNT_RE):
+            continue
         value = cn_to_number(m.group(1))
         # 百亿元项目, 千万元以上: a size class, not an amount; an amount has a digit (or 十);
         # 二元结构 is no amount either: a bare 元 needs a numeral of three characters or more
@@ -257,6 +276,8 @@ def _number_edits(text: str) -> list[tuple[int, int, str]]:
         if value is not None and (num[0] == "十" or any(c in DIGITS for c in num)):
             edits.append((m.start(), m.end(), f"{value:g}" if value < 1e15 else m.group(1)))
     for m in _CN_YEAR_RE.finditer(text):
+        if _preceded_by(text, m, _NOT_BEFORE_YEAR_RE):
+            continue
         year = "".join(_YEAR_DIGITS[c] for c in m.group(1))
         if 1900 <= int(year) <= 2099:
             edits.append((m.start(), m.start() + 4, year))
@@ -272,23 +293,38 @@ def _number_edits(text: str) -> list[tuple[int, int, str]]:
 class TextView:
     """`text` is the normalised view of `original`; `to_original` maps a span of the view back.
 
-    `starts[i]` / `ends[i]`: the original span that view character i came from (a replaced piece
-    maps every one of its characters to the whole original piece)."""
+    The map is the list of edits, in view order: edit k replaced the original span
+    `orig_a[k]:orig_b[k]` by the view span `view_a[k]:view_b[k]` (empty for a deletion). A view
+    character inside a replacement maps to the whole original piece; any other maps one for one,
+    shifted by the edits before it. Memory and build time follow the number of edits, not the
+    length of the text; a lookup is a binary search."""
 
     original: str
     text: str
-    starts: array
-    ends: array
+    view_a: array
+    view_b: array
+    orig_a: array
+    orig_b: array
     script: str  # simplified | traditional | garbled: what the page was written in
+
+    def _span_of(self, i: int) -> tuple[int, int]:
+        """The original span view character i came from."""
+        k = bisect.bisect_right(self.view_a, i) - 1
+        if k < 0:
+            return i, i + 1
+        if i < self.view_b[k]:
+            return self.orig_a[k], self.orig_b[k]
+        shift = self.orig_b[k] - self.view_b[k]
+        return i + shift, i + shift + 1
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         if end <= start:
-            pos = self.starts[start] if start < len(self.text) else len(self.original)
+            pos = self.orig_pos(start)
             return pos, pos
-        return self.starts[start], self.ends[end - 1]
+        return self._span_of(start)[0], self._span_of(end - 1)[1]
 
     def orig_pos(self, i: int) -> int:
-        return self.starts[i] if i < len(self.text) else len(self.original)
+        return self._span_of(i)[0] if i < len(self.text) else len(self.original)
 
     @property
     def identity(self) -> bool:
@@ -305,29 +341,28 @@ def build_view(original: str) -> TextView:
     edits += _number_edits(folded) + symbols
     edits.sort(key=lambda e: (e[0], -e[1]))
     parts: list[str] = []
-    starts = array("l")
-    ends = array("l")
-    pos = 0
+    view_a, view_b, orig_a, orig_b = array("q"), array("q"), array("q"), array("q")
+    pos = 0  # in the original
+    vpos = 0  # in the view
     for a, b, repl in edits:
         if a < pos:  # overlaps an earlier edit: the earlier (or longer) one wins
             continue
         parts.append(folded[pos:a])
-        starts.extend(range(pos, a))
-        ends.extend(range(pos + 1, a + 1))
+        vpos += a - pos
         parts.append(repl)
-        starts.extend([a] * len(repl))
-        ends.extend([b] * len(repl))
+        view_a.append(vpos)
+        vpos += len(repl)
+        view_b.append(vpos)
+        orig_a.append(a)
+        orig_b.append(b)
         pos = b
     parts.append(folded[pos:])
-    starts.extend(range(pos, len(folded)))
-    ends.extend(range(pos + 1, len(folded) + 1))
     text = "".join(parts)
     pinyin = sum(1 for e in edits if e[2] == "" and original[e[0]:e[0] + 1] == "(")
     junk_kinds = len(junk) + (1 if len(symbols) >= 3 else 0)
-    return TextView(original, text, starts, ends, _script(original, pinyin, junk_kinds))
+    return TextView(original, text, view_a, view_b, orig_a, orig_b, _script(original, pinyin, junk_kinds))
 
 
-_CJK_RE = re.compile("[\u4e00-\u9fff]")
 SCRIPT_SAMPLE = 20_000  # characters read to tell the script: enough, and bounded
 
 
@@ -341,7 +376,7 @@ def _script(original: str, pinyin_marks: int, junk_kinds: int) -> str:
     if pinyin_marks >= 3 or junk_kinds:
         return "garbled"
     sample = original[:SCRIPT_SAMPLE]
-    cjk = len(_CJK_RE.findall(sample))
+    cjk = count_cjk(sample)
     if not cjk:
         return "simplified"
     return "traditional" if len(_traditional_re().findall(sample)) / cjk >= 0.03 else "simplified"

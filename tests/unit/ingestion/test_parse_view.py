@@ -73,9 +73,29 @@ def test_spaced_numbers_and_per_cent_variant():
     ("由二00二年的", "由2002年的"),
     ("二元结构", "二元结构"),  # no amount
     ("百亿元项目", "百亿元项目"),  # a size class
+    ("第三十亿元", "第三十亿元"),  # an ordinal
+    ("一二〇二三年", "一二〇二三年"),  # a run of numerals, no year
 ])
 def test_numerals_in_words(written, read):
     assert build_view(written).text == read
+
+
+@pytest.mark.parametrize("original, view_text, spans", [
+    # a replacement maps each of its characters to the whole piece it replaced
+    ("于二〇二三年", "于2023年", [(0, 1), (1, 5), (1, 5), (1, 5), (1, 5), (5, 6)]),
+    # a spaced point becomes one character; what follows shifts back by the space
+    ("1 .5%与2. 5%", "1.5%与2.5%", [(0, 1), (1, 3), (3, 4), (4, 5), (5, 6), (6, 7), (7, 9), (9, 10), (10, 11)]),
+    # deletions (pinyin annotations, a space, a junk symbol): the characters after them shift
+    ("经(jīng)济(jì)增长6 %", "经济增长6%", [(0, 1), (7, 8), (12, 13), (13, 14), (14, 15), (16, 17)]),
+    ("工№业增长", "工业增长", [(0, 1), (2, 3), (3, 4), (4, 5)]),
+    ("增长9。5%", "增长9.5%", [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 6)]),
+])
+def test_the_offset_map_of_each_kind_of_edit(original, view_text, spans):
+    view = build_view(original)
+    assert view.text == view_text
+    assert [view.to_original(i, i + 1) for i in range(len(view.text))] == spans
+    assert view.to_original(0, len(view.text)) == (0, len(original))
+    assert view.to_original(len(view.text), len(view.text)) == (len(original), len(original))
 
 
 def test_every_view_offset_maps_inside_the_original():
