@@ -8,6 +8,8 @@ inside the functions: it takes seconds to import.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 import os
 from pathlib import Path
@@ -85,13 +87,6 @@ def validate(
         batch_def = _get_or_add(
             asset.get_batch_definition, asset.add_batch_definition_whole_dataframe, "whole"
         )
-        # built in one go: ExpectationSuite.add_expectation compares each new expectation with all
-        # earlier ones through pydantic .dict() (quadratic; seconds for 50 expectations)
-        suite = gx.ExpectationSuite(name=f"{spec.name}__{t.name}", expectations=[c.to_gx() for c in checks])
-        suite = context.suites.add_or_update(suite)
-        vd = context.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name=f"{spec.name}__{t.name}", data=batch_def, suite=suite)
-        )
         index_cols = [c for c in t.index_columns if c in df.columns]
         result_format: dict[str, Any] = {
             "result_format": "COMPLETE",
@@ -99,14 +94,28 @@ def validate(
         }
         if index_cols:
             result_format["unexpected_index_column_names"] = index_cols
-        checkpoint = context.checkpoints.add_or_update(
-            gx.Checkpoint(
-                name=f"{spec.name}__{t.name}",
-                validation_definitions=[vd],
-                actions=[],  # Data Docs are built once for all tables below
-                result_format=result_format,
+        name = f"{spec.name}__{t.name}"
+        fingerprint = _fingerprint(checks, result_format)
+        stored = _stored(context, name, fingerprint)
+        if stored is not None:
+            suite, checkpoint = stored
+        else:
+            # built in one go: ExpectationSuite.add_expectation compares each new expectation with all
+            # earlier ones through pydantic .dict() (quadratic; seconds for 50 expectations)
+            suite = gx.ExpectationSuite(name=name, expectations=[c.to_gx() for c in checks],
+                                        meta={FINGERPRINT_KEY: fingerprint})
+            suite = context.suites.add_or_update(suite)
+            vd = context.validation_definitions.add_or_update(
+                gx.ValidationDefinition(name=name, data=batch_def, suite=suite)
             )
-        )
+            checkpoint = context.checkpoints.add_or_update(
+                gx.Checkpoint(
+                    name=name,
+                    validation_definitions=[vd],
+                    actions=[],  # Data Docs are built once for all tables below
+                    result_format=result_format,
+                )
+            )
         checked_at = utcnow()
         try:
             cp_result = checkpoint.run(batch_parameters={"dataframe": df}, run_id=gx_run)
@@ -145,6 +154,35 @@ def validate(
     results.sort(key=lambda r: order.get((r.table_name, r.expectation, r.column_name), len(order)))
     index = _build_docs(context, docs_dir, doc_ids)
     return results, index
+
+
+FINGERPRINT_KEY = "gwr_fingerprint"
+
+
+def _fingerprint(checks: list, result_format: dict[str, Any]) -> str:
+    """What a table's suite, validation definition and checkpoint are made from: when it has not
+    changed, the stored ones are used as they are (saving them again costs GX seconds a run)."""
+    import great_expectations as gx
+
+    key = json.dumps([gx.__version__, result_format,
+                      [(c.check_id, c.blocking, c.note) for c in checks]], sort_keys=True, default=str)
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()
+
+
+def _stored(context, name: str, fingerprint: str):
+    """(suite, checkpoint) as stored by an earlier run with the same fingerprint, else None."""
+    try:
+        suite = context.suites.get(name)
+        if (suite.meta or {}).get(FINGERPRINT_KEY) != fingerprint:
+            return None
+        checkpoint = context.checkpoints.get(name)
+        (vd,) = checkpoint.validation_definitions
+        if vd.suite.name != name:
+            return None
+    except Exception as exc:  # not stored yet, or stored by another GX version: saved anew
+        log.debug("GX objects of %s saved anew: %s", name, exc)
+        return None
+    return suite, checkpoint
 
 
 def _prune_history(docs_dir: Path, keep: int | None = None) -> None:

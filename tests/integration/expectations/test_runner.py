@@ -350,3 +350,28 @@ def test_a_quarantined_documents_odd_values_do_not_block_but_a_mostly_quarantine
         systemic.raise_for_blocking()
     monkeypatch.setenv("GWR_QUARANTINE_MAX_SHARE", "1")
     assert run_suite(db, "raw", "held", docs_dir=tmp_path / "docs").blocking_failures == []
+
+
+def test_an_unchanged_suite_is_used_as_stored_and_a_changed_one_saved_anew(db, tmp_path):
+    """GX's suites, validation definitions and checkpoints are saved once: saving them again each
+    run cost seconds. A stored suite whose fingerprint differs (its checks changed) is replaced."""
+    import json
+
+    docs = tmp_path / "docs"
+    first = run_suite(db, "raw", RUN_ID, docs_dir=docs)
+    stored = docs / ".gx" / "gx" / "expectations" / "raw__raw" / "facts.json"  # GX makes a folder of each dot
+    saved = json.loads(stored.read_text(encoding="utf-8"))
+    assert saved["meta"]["gwr_fingerprint"]
+    mtime = stored.stat().st_mtime_ns
+    second = run_suite(db, "raw", "second-run", docs_dir=docs)
+    assert stored.stat().st_mtime_ns == mtime  # not written again
+    assert [(r.table_name, r.expectation, r.column_name, r.success) for r in second.results] == \
+        [(r.table_name, r.expectation, r.column_name, r.success) for r in first.results]
+    saved["meta"]["gwr_fingerprint"] = "made by other checks"
+    saved["expectations"] = saved["expectations"][:1]
+    stored.write_text(json.dumps(saved), encoding="utf-8")
+    third = run_suite(db, "raw", "third-run", docs_dir=docs)
+    again = json.loads(stored.read_text(encoding="utf-8"))
+    assert again["meta"]["gwr_fingerprint"] != "made by other checks"
+    assert len(again["expectations"]) == len([r for r in first.results if r.table_name == "raw.facts"])
+    assert len(third.results) == len(first.results)
