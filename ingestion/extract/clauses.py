@@ -37,7 +37,7 @@ def _separator_positions(s: str, separators: frozenset[str]) -> list[int]:
 
 
 _RANK_FRAGMENT = re.compile(r"\d+(?:\.\d+)?\s*(?:%|[万亿]?[\u4e00-\u9fff]?)")
-_SHORT_PAREN = re.compile(r"\([^()]{0,12}\)")
+_SHORT_PAREN = re.compile(r"\([^()]{0,40}\)")  # an aside in brackets: (下同), (主要是二产、三产未达预期目标)
 _NOT_WORD = re.compile(rf"[^{CJK}A-Za-z]")
 
 

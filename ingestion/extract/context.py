@@ -127,10 +127,19 @@ def read_sentence(s: str, base: int, no: int, line_no: int, mentions: list[Menti
     notice_target = (meta.kind == "progress_notice" and bool(R.notice_target_re.match(s))
                      and period_in(s, R) is None and not R.result_against_target_re.search(s))
     estimate = R.estimate_re.search(s)
-    cue = state.target_cue_re.search(s)
-    cue_start = cue.start() if cue else None
+    cue_start = _goal_cue(s, state, R)
     return Sentence(s, base, no, line_no, mentions, nums, notice_target,
                     estimate.start() if estimate else None, cue_start, year_marks(s, ref_year(meta), R))
+
+
+def _goal_cue(s: str, state: DocState, R: Rules) -> int | None:
+    """Where the first goal cue of the sentence starts; a cue inside words that measure a result
+    against the goal (未达预期目标, 低于年度目标) states no goal."""
+    against = [(m.start(), m.end()) for m in R.result_against_target_re.finditer(s)]
+    for cue in state.target_cue_re.finditer(s):
+        if not any(a < cue.end() and cue.start() < b for a, b in against):
+            return cue.start()
+    return None
 
 
 def ref_year(meta: DocMeta) -> int | None:

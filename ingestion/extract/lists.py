@@ -80,8 +80,6 @@ def place_figures(sent: Sentence, state: DocState, i: int, num: Num, R: Rules) -
     near = s[max(0, sent.nums[first].start - 16) : sent.nums[first].start]
     if not (R.growth_re.search(near) or R.decline_re.search(near) or R.target_words_re.search(near)):
         return []  # a bare figure after a place (洪洞县(23.9%)) says nothing of what it measures
-    if R.skip_re.search(s[: num.start]):
-        return []  # 贡献率分别为洪洞县(23.9%)…: shares, not growth
     start = max([n.end for n in sent.nums[:first]] + [0, sent.nums[first].start - PLACE_LIST_WINDOW])
     hits = _place_hits(s[start : sent.nums[first].start], R)
     regions = _listed_places(s, start, hits, state, R)
@@ -91,6 +89,9 @@ def place_figures(sent: Sentence, state: DocState, i: int, num: Num, R: Rules) -
     first_start = start + hits[-len(regions)].start
     if R.comparison_before_place_re.search(s[max(0, first_start - 3) : first_start]):
         return []  # 低于北京1149.5亿元: a comparison with the other place
+    lead = max(s.rfind(ch, 0, first_start) for ch in ",;:。") + 1
+    if R.skip_re.search(s[lead : num.start]):
+        return []  # 贡献率分别为洪洞县(23.9%)…: shares, not growth (a share in a clause before does not count)
     after = s[last_end : sent.nums[first].start]
     if not (R.growth_re.search(after) or R.decline_re.search(after) or R.target_words_re.search(after)):
         return []  # a bare figure after a place (洪洞县(23.9%)) says nothing of what it measures
