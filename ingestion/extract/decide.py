@@ -77,9 +77,13 @@ def fact_year(kind: str, sent: Sentence, state: DocState, pos: int) -> int | Non
 
 # How far into a sentence a period still opens it ("1-9月,", "今年上半年,全县").
 OPENING = 12
+SUBJECT_MONTH = 4  # 当月 this close before an indicator's name makes its figures a single month's
 
 
-def fact_period(kind: str, sent: Sentence, state: DocState, pos: int, R: Rules) -> tuple[int, int]:
+def fact_period(kind: str, sent: Sentence, state: DocState, pos: int, R: Rules,
+                subject: tuple[int, int] | None = None) -> tuple[int, int]:
+    """The months of a figure at `pos`; `subject`: the span of its indicator's name, which may
+    carry 当月 for the figures of its later clauses (其中当月实现产值1001.1亿元,增长6.5%)."""
     if kind == "target":
         return (1, 12)
     clause_start = max(sent.s.rfind(",", 0, pos), sent.s.rfind(";", 0, pos), 0)
@@ -96,7 +100,8 @@ def fact_period(kind: str, sent: Sentence, state: DocState, pos: int, R: Rules) 
         current = state.line_period or state.section_period or state.meta.default_period
     # 当月 in the figure's clause, or opening its sentence or ;-item (…;8月当月,全市…增长10.8%)
     item_start = max(sent.s.rfind(";", 0, pos), sent.s.rfind("；", 0, pos), 0)
-    if single_month_at(sent.s[clause_start:pos], R) or single_month_at(sent.s[item_start : min(pos, item_start + OPENING)], R):
+    if (single_month_at(sent.s[clause_start:pos], R) or single_month_at(sent.s[item_start : min(pos, item_start + OPENING)], R)
+            or (subject is not None and single_month_at(sent.s[max(0, subject[0] - SUBJECT_MONTH) : subject[1]], R))):
         return (current[1], current[1])
     return current
 

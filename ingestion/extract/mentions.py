@@ -121,3 +121,20 @@ def qualifier(s: str, mention: Mention, R: Rules) -> str:
             return ""
         return last.word
     return ""
+
+
+def carried_heads(s: str, mentions: list[Mention], before: Mention | None, R: Rules) -> list[Mention]:
+    """Mentions with the bare heads of single months' figures added (其中,7月当月增加值…): each is
+    the indicator named last before it (in the sentence, else `before`: the sentence before on
+    its line) whose name ends with the head; a head that no such name precedes stays unnamed."""
+    added: list[Mention] = []
+    for m in R.carried_head_re.finditer(s):
+        hs, he = m.span("name")
+        if any(x.start < he and hs < x.end for x in mentions):
+            continue
+        earlier = [x for x in mentions if x.end <= hs] or ([before] if before is not None else [])
+        prev = earlier[-1] if earlier else None
+        if prev is not None and len(prev.codes) == 1 and prev.raw.endswith(m.group("head")):
+            added.append(Mention(hs, he, prev.raw, prev.codes, prev.single))
+    return sorted(mentions + added, key=lambda x: x.start) if added else mentions
+

@@ -38,7 +38,7 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "skip_clause_patterns": regexes, "estimate_words": words, "list_joiners": words,
         "self_region_words": words, "firm_universe": regex, "gap_scope_words": words, "place_suffix": regex, "listed_subunit": regex,
         "number_stop_after": regex, "lead_words": words, "per_unit_prefix": regex,
-        "contextual_fillers": regex,
+        "contextual_fillers": regex, "carried_head": regex,
         "contextual_indicators": records(
             {"head": word, "needs_before": regex, "indicator": _indicator_code, "window": integer}),
         "gap_ignorable": regexes, "share_in_gap": regexes, "qualitative_phrases": regexes, "cpi_index_level": _cpi_level,
@@ -138,6 +138,7 @@ class Rules:
     contextual_heads: frozenset[str]
     firm_universe_re: re.Pattern
     contextual_filler_re: re.Pattern
+    carried_head_re: re.Pattern  # groups `name` (a month and a bare head) and `head`: the indicator named before
     place_suffix_re: re.Pattern
     listed_subunit_re: re.Pattern  # one in a list of places
     subunit_name_re: re.Pattern
@@ -263,6 +264,7 @@ def rules() -> Rules:
         contextual_heads=frozenset(c.head for c in contextual),
         firm_universe_re=re.compile(v["firm_universe"]),
         contextual_filler_re=re.compile(v["contextual_fillers"]),
+        carried_head_re=re.compile(v["carried_head"]),
         place_suffix_re=re.compile(v["place_suffix"]),
         listed_subunit_re=re.compile(rf"(?:^|(?<=[、和及与,;:\s]))({v['listed_subunit']})(?=[、和及与]|分别)"),
         subunit_name_re=re.compile(v["listed_subunit"]),

@@ -99,7 +99,7 @@ def draft(sent: Sentence, state: DocState, i: int, num: Num, mention: Mention, c
     estimate = kind == "actual" and sent.estimate_pos is not None and sent.estimate_pos < num.start
     return Draft(kind, code, mention.raw, measure, ev_start, ev_end, value=std_value, value_high=num.value_high,
                  unit=unit, value_raw=num.raw, comparator=comp, estimate=estimate, region=region, year=year,
-                 period=decide.fact_period(kind, sent, state, num.start, R), dated=dated)
+                 period=decide.fact_period(kind, sent, state, num.start, R, (mention.start, mention.end)), dated=dated)
 
 
 def _dollar_figure(sent: Sentence, state: DocState, num: Num, mention: Mention, measure: str, kind: str,
