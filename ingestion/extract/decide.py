@@ -23,6 +23,8 @@ def is_target(sent: Sentence, state: DocState, pos: int, R: Rules, *, inline: bo
     """Is the figure at `pos` of the sentence a target?"""
     target_year = state.meta.target_year
     year = _dating_year(sent, pos)
+    if year is None:
+        year = state.line_year  # 2021年,…经济运行持续恢复。初步预计,地区生产总值增长7.5%: the paragraph's year
     past = year is not None and target_year is not None and year < target_year
     if inline or restated or sent.notice_target:
         return True

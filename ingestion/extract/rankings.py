@@ -10,7 +10,7 @@ from ingestion.extract.clauses import CJK, CLAUSE_SEPARATORS, PHRASE_SEPARATORS,
 from ingestion.extract.context import DocState, Sentence
 from ingestion.extract.drafts import MAX_EVIDENCE, Draft, subject_of
 from ingestion.extract.mentions import Mention
-from ingestion.extract.regions import region_before
+from ingestion.extract.regions import region_before, regions_before
 from ingestion.extract.rules import Rules
 from ingestion.parse.cn_numerals import cn_to_int
 
@@ -242,14 +242,39 @@ def rankings(sent: Sentence, state: DocState, R: Rules) -> list[Draft]:
             codes = [c for m in list_members(s, mention, mentions, R) for c in m.codes]
         if state.in_target_part(sent.line_no):
             continue
+        region = region_before(sent, mention.start, state, R)
+        if in_list and len(mention.codes) == 1:
+            # 西夏区(13.0%)和灵武市(8.2%)地区生产总值增速分别位列全区第2位和第6位: a rank per place
+            places = _places_dealt(sent, mention, list_start, state, R)
+            if places:
+                if list_index >= len(places):
+                    continue
+                region = places[list_index]
         start = mention.start if rm.end() - mention.start <= MAX_EVIDENCE else a
         for code in codes:
             for measure in measures:
                 out.append(Draft("ranking", code, mention.raw, measure, start, rm.end(), rank=rank, rank_scope=scope,
-                                 rank_direction="top", region=region_before(sent, mention.start, state, R),
+                                 rank_direction="top", region=region,
                                  year=decide.fact_year("actual", sent, state, rm.start()),
                                  period=decide.fact_period("actual", sent, state, rm.start(), R)))
     return out
+
+
+def _places_dealt(sent: Sentence, mention: Mention, list_start: int, state: DocState, R: Rules) -> list[str | None]:
+    """The places a list of ranks after 分别 is dealt to, one rank each, when as many places as
+    ranks are listed before the name; [] when the list deals ranks by measure, or no such list."""
+    s = sent.s
+    if not R.respective_rank_re.search(s[mention.end : list_start]):
+        return []
+    places = regions_before(sent, mention.start, state, R)
+    if len(places) < 2:
+        return []
+    ranks, pos = 0, list_start
+    for m in R.rank_re.finditer(s, list_start):
+        if ranks and s[pos : m.start()] not in R.list_joiners:
+            break
+        ranks, pos = ranks + 1, m.end()
+    return places if ranks == len(places) else []
 
 
 def _respective_measure(s: str, mention: Mention, nums, a: int, list_start: int, index: int,

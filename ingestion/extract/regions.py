@@ -13,7 +13,8 @@ from ingestion.parse.region import name_hits
 
 
 LIST_SEPARATORS = frozenset(",;:,;:")  # a clause with its 、-lists whole
-_LIST_GLUE = re.compile(r"^[、和及与\s]*(?:以及)?$")
+# what may stand between listed places: joiners, after a place's own figure in brackets (西夏区(13.0%)和灵武市)
+_LIST_GLUE = re.compile(r"^(?:[((]-?\d+(?:\.\d+)?%[))])?[、和及与\s]*(?:以及)?$")
 
 
 def regions_before(sent: Sentence, start: int, state: DocState, R: Rules) -> list[str | None]:
@@ -26,7 +27,7 @@ def regions_before(sent: Sentence, start: int, state: DocState, R: Rules) -> lis
         resolved = [places.resolve_name(h.name, state.meta.region) for h in hits]
         glue = [sent.s[a + (hits[k - 1].end if k else 0) : a + h.start] for k, h in enumerate(hits)]
         tail = sent.s[a + hits[-1].end : start]
-        if all(resolved) and all(_LIST_GLUE.match(g) for g in glue[1:]) and len(tail) <= 2:
+        if all(resolved) and all(_LIST_GLUE.match(g) for g in glue[1:]) and (len(tail) <= 2 or _LIST_GLUE.match(tail)):
             return [r if r != state.meta.region else None for r in dict.fromkeys(resolved)]
     return [region_before(sent, start, state, R)]
 

@@ -50,7 +50,7 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "periods": records({"pattern": regex, "months": months}),
         "single_month_words": words, "compared_period_before": regex,
         "compared_period_own_figure": regex,
-        "relative_years": mapping_of(integer),
+        "relative_years": mapping_of(integer), "relative_year_not_after": regex, "relative_year_not_before": regex,
         "inline_year": regex, "from_to": regex, "plan_period_ends": mapping_of(integer),
         "year_range": regex, "year_since": regex, "quarter_since": regex, "cumulative_words": words,
         "plan_start_patterns": regexes, "horizon_start_patterns": regexes,
@@ -284,7 +284,8 @@ def rules() -> Rules:
         periods=periods,
         single_month_re=re.compile(alternation(f["single_month_words"])),
         relative_years=dict(f["relative_years"]),
-        relative_year_re=re.compile(rf"(?<![比较与和同])(?:{alternation(list(f['relative_years']))})(?!同期|同比)"),
+        relative_year_re=re.compile(rf"(?<!{f['relative_year_not_after']})(?:{alternation(list(f['relative_years']))})"
+                                    rf"(?!{f['relative_year_not_before']})"),
         inline_year_re=re.compile(f["inline_year"]),
         plan_period_re=re.compile(alternation(list(f["plan_period_ends"]))),
         year_range_re=re.compile(f["year_range"]),
