@@ -93,16 +93,7 @@ def insert_ingest_errors(
 ) -> int:
     ensure_schema(con)
     rows = [(run_id, e.file, e.reason, e.at) for e in errors]
-    if rows:
-        import pandas as pd
-
-        frame = pd.DataFrame(rows, columns=["run_id", "file", "reason", "at"], dtype=object)
-        con.register("_gwr_errors", frame)
-        try:
-            con.execute('INSERT INTO ops.ingest_errors (run_id, file, reason, "at") '
-                        'SELECT run_id, file, reason, "at" FROM _gwr_errors')
-        finally:
-            con.unregister("_gwr_errors")
+    _insert_values(con, 'INSERT INTO ops.ingest_errors (run_id, file, reason, "at")', rows)
     return len(rows)
 
 
@@ -131,21 +122,23 @@ def record_quarantine(
                            [run_id]).fetchone()[0])
 
 
+ROWS_PER_STATEMENT = 500
+
+
+def _insert_values(con: duckdb.DuckDBPyConnection, head: str, rows: list[tuple]) -> None:
+    """`head` VALUES (?, …), (?, …), …: many rows a statement. executemany costs ~8 ms a row in
+    DuckDB (seconds for a corpus of thousands of files, BENCHMARKS.md), and a pandas frame costs
+    pandas' import (half a second, most of a refresh with nothing changed)."""
+    for i in range(0, len(rows), ROWS_PER_STATEMENT):
+        chunk = rows[i : i + ROWS_PER_STATEMENT]
+        one = "(" + ", ".join(["?"] * len(chunk[0])) + ")"
+        con.execute(f"{head} VALUES {', '.join([one] * len(chunk))}", [v for row in chunk for v in row])
+
+
 def _upsert(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...], rows: list[dict]) -> int:
     ensure_schema(con)
-    if not rows:
-        return 0
-    import pandas as pd
-
     cols = ", ".join(f'"{c}"' for c in columns)
-    # one statement over a registered frame: executemany costs ~8 ms a row in DuckDB (seconds for
-    # a corpus of thousands of files, BENCHMARKS.md)
-    frame = pd.DataFrame([[r.get(c) for c in columns] for r in rows], columns=list(columns), dtype=object)
-    con.register("_gwr_upsert", frame)
-    try:
-        con.execute(f"INSERT OR REPLACE INTO ops.{table} ({cols}) SELECT {cols} FROM _gwr_upsert")
-    finally:
-        con.unregister("_gwr_upsert")
+    _insert_values(con, f"INSERT OR REPLACE INTO ops.{table} ({cols})", [tuple(r.get(c) for c in columns) for r in rows])
     return len(rows)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from gwr.cli.options import CONTEXT_SETTINGS, db_option, existing_warehouse
-from gwr.export.writers import FORMATS
+from gwr.export.formats import FORMATS
 
 _YEARS = re.compile(r"^(\d{4})(?:\s*[-–:]\s*(\d{4}))?$")
 
@@ -90,7 +90,7 @@ def export_cmd(db: str | None, out: Path, formats: tuple[str, ...], provinces: t
 
     Reads the published warehouse only (run `gwr refresh` first).
     """
-    from gwr.export import Filters, export
+    from gwr.export.run import Filters, export
 
     path = existing_warehouse(db)
     _check_names(path, provinces, indicators)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from gwr.export.formats import FORMATS
 from gwr.export.labels import labels
 from gwr.export.tables import ExportTable
 
-FORMATS = ("csv", "parquet", "dta", "xlsx")
 STEM = "gwr_"
 """File names: gwr_<table>.<format>; the workbook is gwr_panel.xlsx."""
 STATA_STR_MAX = 2045
