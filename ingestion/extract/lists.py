@@ -16,6 +16,7 @@ from ingestion.extract.values import convert, draft
 from ingestion.parse import places
 from ingestion.parse.cn_numerals import cn_to_int
 from ingestion.parse.region import NameHit, name_hits
+from ingestion.parse.view import CJK_CHAR_RE
 
 
 _RESPECTIVELY = re.compile("分别")
@@ -139,7 +140,6 @@ def _listed_places(s: str, start: int, hits, state: DocState, R: Rules) -> list[
     return regions
 
 
-_CJK_CHAR = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")  # a place's name ends on a Chinese character
 _BRACKET_ITEMS = re.compile(r"[、和及与\s]*(?:[\u4e00-\u9fff]{2,6}[(（]-?\d+(?:\.\d+)?%[)）][、和及与\s]*)*")
 
 
@@ -159,7 +159,8 @@ def bracketed_place_figures(sent: Sentence, state: DocState, R: Rules) -> dict[i
     in_brackets = [i for i, n in enumerate(nums)
                    if n.is_pct and n.start > 1 and s[n.start - 1] in "((" and n.end < len(s) and s[n.end] in "))"]
     # …or an amount right after each place (海城市305亿元、瓦房店市304亿元、大石桥市247亿元)
-    after_word = [i for i, n in enumerate(nums) if not n.is_pct and n.start > 0 and _CJK_CHAR.match(s, n.start - 1)]
+    # (a place's name ends on a Chinese character)
+    after_word = [i for i, n in enumerate(nums) if not n.is_pct and n.start > 0 and CJK_CHAR_RE.match(s, n.start - 1)]
     if len(in_brackets) < 2 and len(after_word) < 3:
         return {}  # too few candidates for a list: the sentence's places need not be looked up
     ends = {h.end: h for h in _place_hits(s, R)}

@@ -112,7 +112,7 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 # opens with a character or a class is found by a fast scan. So the detectors below start with
 # what they match, and what must (not) stand before a match is checked on the match
 # (`_preceded_by`): no match can start inside a rejected one, so the edits are the same.
-_CJK_CHAR_RE = re.compile(f"[{CJK_RANGE}]")
+CJK_CHAR_RE = re.compile(f"[{CJK_RANGE}]")  # one Chinese character (with Extension A)
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 _PINYIN_RE = re.compile(rf"(?:\((?=[a-z{_TONED}]*[aeiouv{_TONED}])[a-z{_TONED}]{{1,7}}\))+")  # after a CJK character
 _LATIN_RUN_RE = re.compile(r"[A-Za-z]+")
@@ -148,11 +148,11 @@ def _preceded_by(text: str, m: re.Match, chars: re.Pattern) -> bool:
 
 
 def _symbol_edits(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), "") for m in _SYMBOL_JUNK_RE.finditer(text) if _preceded_by(text, m, _CJK_CHAR_RE)]
+    return [(m.start(), m.end(), "") for m in _SYMBOL_JUNK_RE.finditer(text) if _preceded_by(text, m, CJK_CHAR_RE)]
 
 
 def _pinyin_edits(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), "") for m in _PINYIN_RE.finditer(text) if _preceded_by(text, m, _CJK_CHAR_RE)]
+    return [(m.start(), m.end(), "") for m in _PINYIN_RE.finditer(text) if _preceded_by(text, m, CJK_CHAR_RE)]
 
 
 def junk_tokens(text: str) -> set[str]:

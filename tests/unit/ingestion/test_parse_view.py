@@ -41,6 +41,12 @@ def test_pinyin_annotations_leave_the_view_not_the_evidence():
     assert view.script == "garbled"
 
 
+def test_annotations_after_a_character_of_extension_a_leave_the_view():
+    # 䶮 (U+4DAE) is in CJK Extension A: a pinyin annotation or a junk symbol after it is junk too
+    assert build_view("刘䶮(yǎn)经(jīng)济").text == "刘䶮经济"
+    assert build_view("䶮№业").text == "䶮业"
+
+
 def test_junk_tokens_and_hard_wraps():
     original = _read("w27_lixian_2017.txt")
     assert junk_tokens(fold(original)) == {"pbY"}
