@@ -92,8 +92,8 @@ def extract_facts(doc_id: str, view: TextView, sentences: list[Span], meta: DocM
             decide.remember_sentence(s, year_marks(s, ref_year(meta), R), False, state, R)
             continue
         mentions = indicator_mentions(s, R)
-        if R.carried_head_re.search(s):  # 其中,7月当月增加值…: the name of the sentence before
-            mentions = carried_heads(s, mentions, last_named[1] if last_named and last_named[0] == line_no else None, R)
+        # 其中,7月当月增加值…: the name of the sentence before
+        mentions = carried_heads(s, mentions, last_named[1] if last_named and last_named[0] == line_no else None, R)
         if not mentions and state.heading and state.heading[0] == line_no:
             mentions = _heading_subject(s, state, R)
         if not mentions and last_named is not None and last_named[0] == line_no and R.carried_subject_re.match(s):

@@ -6,7 +6,7 @@ import bisect
 import functools
 import re
 
-from ingestion.extract.prefilter import may_match
+from ingestion.extract.frames import periods_in_reach
 from ingestion.extract.rules import Rules
 
 CJK = r"\u4e00-\u9fff"
@@ -50,10 +50,8 @@ def strip_gap(gap: str, R: Rules) -> str:
     gap = R.number_re.sub("", gap)
     gap = _RANK_FRAGMENT.sub("", gap)
     gap = _SHORT_PAREN.sub("", gap)
-    chars = set(gap)
-    for p in R.periods:
-        if may_match(p.needed, chars):
-            gap = p.rx.sub("", gap)
+    for p in periods_in_reach(gap, R):  # (forms are only taken out: the ones in reach stay so)
+        gap = p.rx.sub("", gap)
     gap = R.inline_year_re.sub("", gap)
     gap = R.relative_year_re.sub("", gap)
     gap = R.completion_re.sub("", gap)

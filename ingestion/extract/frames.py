@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ingestion.extract.prefilter import may_match
-from ingestion.extract.rules import Rules
+from ingestion.extract.rules import Period, Rules
 from ingestion.parse.cn_numerals import cn_to_int
 
 
@@ -16,13 +16,17 @@ class PeriodMark:
     months: tuple[int, int]
 
 
+def periods_in_reach(text: str, R: Rules) -> list[Period]:
+    """The period forms that may match the text: the others lack a character they need
+    (prefilter.py), and are not scanned for."""
+    chars = set(text)
+    return [p for p in R.periods if may_match(p.needed, chars)]
+
+
 def period_marks(text: str, R: Rules) -> list[PeriodMark]:
     """Every period named in the text (1-9月, 上半年, 截至9月底…), in order of where it starts."""
     marks: list[PeriodMark] = []
-    chars = set(text)
-    for p in R.periods:
-        if not may_match(p.needed, chars):
-            continue
+    for p in periods_in_reach(text, R):
         for m in p.rx.finditer(text):
             if p.months == "match":
                 per = (int(m.group(1)), int(m.group(2)))
